@@ -1,0 +1,43 @@
+"""Reads of the area tree, always filtered by the caller's scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from bastion.access.scope import Scope
+from bastion.areas.models import Area
+from bastion.core.text import normalise_query
+
+
+def area_list(
+    *, scope: Scope, kind: str | None = None, parent: Area | None = None, query: str = ""
+) -> QuerySet[Area]:
+    qs = Area.objects.filter(scope.area_visible_q("area.view"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent is not None:
+        qs = qs.filter(path__startswith=parent.path, depth=parent.depth + 1)
+    if query:
+        qs = qs.filter(search_key__contains=normalise_query(query))
+    return qs.order_by("path")
+
+
+def area_get(*, scope: Scope, pk: int) -> Area:
+    return get_object_or_404(Area.objects.filter(scope.area_visible_q("area.view")), pk=pk)
+
+
+def area_roots(*, scope: Scope) -> QuerySet[Area]:
+    """The top-most areas the scope can see (its grant roots)."""
+    visible = Area.objects.filter(scope.area_visible_q("area.view")).order_by("path")
+    roots: list[int] = []
+    last = None
+    for pk, path in visible.values_list("pk", "path"):
+        if last is None or not path.startswith(last):
+            roots.append(pk)
+            last = path
+    return Area.objects.filter(pk__in=roots).order_by("path")
+
+
+def area_ancestors(area: Area) -> list[Area]:
+    return list(area.get_ancestors())

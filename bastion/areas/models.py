@@ -37,7 +37,7 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
 CODE_LENGTH: dict[str, int] = {AreaKind.DISTRICT: 6, AreaKind.STREET: 12, AreaKind.COMMUNITY: 12}
 
 
-class Area(MP_Node, BaseModel):
+class Area(MP_Node, BaseModel):  # type: ignore[django-manager-missing]  # treebeard is untyped
     name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=16, choices=AreaKind.choices)
     site_type = models.CharField(_("site type"), max_length=16, choices=SiteType.choices, blank=True)

@@ -45,7 +45,7 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
 }
 
 
-class Organization(MP_Node, BaseModel):
+class Organization(MP_Node, BaseModel):  # type: ignore[django-manager-missing]  # treebeard is untyped
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices)
     purpose = models.CharField(_("purpose"), max_length=32, choices=TemporaryPurpose.choices, blank=True)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 READ = {"area.view", "org.view", "person.view", "membership.view"}
 WRITE = {"area.change", "org.change", "person.change", "membership.change"}
 
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+BASE_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "district_admin": frozenset(
         READ | WRITE | {"person.reveal", "audit.view", "export", "grant.change", "token.manage"}
     ),
@@ -36,6 +36,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # An auditor reads everything in scope but may neither export nor reveal personal data.
     "auditor": frozenset(READ | {"audit.view"}),
 }
+
+# Domain apps add their own permissions per role in bastion/<app>/permissions.py as
+# ROLE_PERMISSIONS = {"role": {"perm", ...}}, so the spine need not know them.
+PERMISSION_MODULES = ["coverage", "screening", "checkpoints", "orglife", "ledger", "supplies", "care", "reports"]
+
+
+def _collect_role_permissions() -> dict[str, frozenset[str]]:
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    merged = {role: set(perms) for role, perms in BASE_ROLE_PERMISSIONS.items()}
+    for app in PERMISSION_MODULES:
+        name = f"bastion.{app}.permissions"
+        if find_spec(f"bastion.{app}") is None or find_spec(name) is None:
+            continue
+        for role, perms in import_module(name).ROLE_PERMISSIONS.items():
+            merged.setdefault(role, set()).update(perms)
+    return {role: frozenset(perms) for role, perms in merged.items()}
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = _collect_role_permissions()
 ALL_PERMISSIONS = frozenset().union(*ROLE_PERMISSIONS.values())
 
 NOTHING = Q(pk__in=[])

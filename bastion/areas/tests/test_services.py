@@ -22,7 +22,9 @@ def test_street_code_must_be_twelve_digits_with_the_county_prefix(district):
         area_create(scope=s, name="新街道", kind="street", parent=district.district, code="3702", code_year=2020)
     assert "code" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        area_create(scope=s, name="新街道", kind="street", parent=district.district, code="370203001000", code_year=2020)
+        area_create(
+            scope=s, name="新街道", kind="street", parent=district.district, code="370203001000", code_year=2020
+        )
     assert "370202" in exc.value.message_dict["code"][0]
     with pytest.raises(ValidationError) as exc:
         area_create(scope=s, name="新街道", kind="street", parent=district.district, code="370202099000")

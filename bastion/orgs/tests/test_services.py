@@ -31,7 +31,9 @@ def test_a_temporary_branch_needs_a_purpose_and_an_online_branch_a_channel(distr
     with pytest.raises(ValidationError) as exc:
         org_create(scope=s, name="線上支部", kind="online_branch", parent=district.committee)
     assert "channel" in exc.value.message_dict
-    online = org_create(scope=s, name="線上支部", kind="online_branch", channel="仰口路黨員群", parent=district.committee)
+    online = org_create(
+        scope=s, name="線上支部", kind="online_branch", channel="仰口路黨員群", parent=district.committee
+    )
     assert online.channel == "仰口路黨員群"
 
 

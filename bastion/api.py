@@ -7,20 +7,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from bastion.access.decorators import public
 from bastion.access.middleware import set_scope
 from bastion.access.tokens import token_authenticate
 from bastion.core.errors import field_errors
 
 
 class TokenAuth(HttpBearer):
-    """Authorization: Bearer bst_… for devices and scripts."""
+    """Authorization: Bearer bst_… for devices and scripts. The request then acts with the token user's scope."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = token_authenticate(token)
@@ -30,16 +32,26 @@ class TokenAuth(HttpBearer):
 
 
 class BrowserSession(APIKeyCookie):
-    """The signed-in browser session; unsafe methods need the CSRF token."""
+    """The signed-in browser session; unsafe methods (POST, PATCH, …) need the CSRF token.
 
-    param_name = "sessionid"
+    Without a signed-in session this returns nothing, so an anonymous caller gets 401 (not a
+    CSRF 403); with one, a POST lacking the X-CSRFToken header gets 403.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
 
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)  # raises HttpError(403) when the CSRF check fails
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        if key is not None and user is not None and user.is_authenticated:
             return user
         return None
 
@@ -51,10 +63,15 @@ api = NinjaAPI(
         "Every operation is scoped to the caller's grants. Authenticate with the browser "
         "session (plus CSRF token) or with `Authorization: Bearer <token>`; tokens are "
         "created and revoked on the API tokens page. Lists are paginated with `limit` and "
-        "`offset`. Errors name the field: `{\"detail\": ..., \"errors\": [{\"field\": ..., \"message\": ...}]}`."
+        "`offset`. Errors name the field: `{\"detail\": ..., \"errors\": [{\"field\": ..., \"message\": ...}]}`. "
+        "Personal identifiers (ID numbers, phones) are masked in every response; "
+        "`POST /api/persons/{id}/reveal` shows them to roles allowed to, and is audited."
     ),
     auth=[TokenAuth(), BrowserSession()],
     urls_namespace="api",
+    # The OpenAPI description and its docs page hold no data, only the shape of the API, which is
+    # in the open-source repository anyway; devices and scripts read it before they have a token.
+    docs_decorator=public("OpenAPI schema and docs: the shape of the API, no data"),
 )
 
 
@@ -62,20 +79,29 @@ def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str
     return api.create_response(request, {"detail": detail, "errors": errors or []}, status=status)
 
 
+def _api_field(field: str) -> str:
+    if field == "__all__" or field.startswith(("body.", "query.", "path.")):
+        return field
+    return f"body.{field}"
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = field_errors(exc)
-    for error in errors:
-        if error["field"] != "__all__" and not error["field"].startswith(("body.", "query.", "path.")):
-            error["field"] = f"body.{error['field']}"
+    """A service refused the input: 400, naming the field as the request body spells it."""
+    errors = [{"field": _api_field(e["field"]), "message": e["message"]} for e in field_errors(exc)]
     return _error(request, 400, errors[0]["message"] if errors else "invalid input", errors)
+
+
+# Parameter names ninja puts in an error's location between the source and the field.
+_PARAM_NAMES = {"payload", "filters", "ninja_pagination"}
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """The request did not match the schema: 422, with field paths such as `body.id_number`."""
     errors = []
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("payload",)]
+        loc = [str(p) for i, p in enumerate(err.get("loc", ())) if not (i == 1 and p in _PARAM_NAMES)]
         errors.append({"field": ".".join(loc), "message": str(err.get("msg", ""))})
     return _error(request, 422, errors[0]["message"] if errors else "invalid input", errors)
 
@@ -93,6 +119,12 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "authentication required")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Other errors ninja raises itself (a failed CSRF check, 403) in the same JSON shape."""
+    return _error(request, exc.status_code, str(exc))
 
 
 def _mount_routers() -> None:

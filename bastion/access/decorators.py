@@ -9,6 +9,8 @@ declares neither.
 from __future__ import annotations
 
 import functools
+import inspect
+import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,6 +18,24 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _keep_signature(wrapper: Any, func: Callable[..., Any]) -> None:
+    """Give the wrapper the wrapped function's signature with its annotations resolved.
+
+    django-ninja evaluates string annotations (`from __future__ import annotations`) in the
+    globals of the function it is given, which for a wrapper is this module: without this,
+    an API operation's `AreaKind | None` could not be resolved and its schema would fail.
+    """
+    try:
+        signature = inspect.signature(func)
+        hints = typing.get_type_hints(inspect.unwrap(func))
+    except (NameError, TypeError, ValueError):
+        return
+    wrapper.__signature__ = signature.replace(
+        parameters=[p.replace(annotation=hints.get(p.name, p.annotation)) for p in signature.parameters.values()],
+        return_annotation=hints.get("return", signature.return_annotation),
+    )
 
 
 def scoped(perm: str, *, api: bool = False) -> Callable[[F], F]:
@@ -30,6 +50,8 @@ def scoped(perm: str, *, api: bool = False) -> Callable[[F], F]:
             return func(request, *args, **kwargs)
 
         wrapper.bastion_scope = perm  # type: ignore[attr-defined]
+        if api:
+            _keep_signature(wrapper, func)
         return wrapper  # type: ignore[return-value]
 
     return decorate
@@ -45,6 +67,7 @@ def login_scoped(func: F) -> F:
         return func(request, *args, **kwargs)
 
     wrapper.bastion_scope = "login"  # type: ignore[attr-defined]
+    _keep_signature(wrapper, func)
     return wrapper  # type: ignore[return-value]
 
 

@@ -41,3 +41,13 @@ def area_roots(*, scope: Scope) -> QuerySet[Area]:
 
 def area_ancestors(area: Area) -> list[Area]:
     return list(area.get_ancestors())
+
+
+def area_list_changeable(*, scope: Scope, perm: str = "area.change") -> QuerySet[Area]:
+    """Areas where the scope holds perm (e.g. the parents an area may be moved under)."""
+    return Area.objects.filter(scope.area_visible_q(perm)).order_by("path")
+
+
+def area_is_visible(*, scope: Scope, area: Area, perm: str = "area.view") -> bool:
+    """Whether an area already loaded (e.g. an ancestor) lies in the scope, without a query."""
+    return scope.unrestricted or any(area.path.startswith(p) for p in scope.area_paths(perm))

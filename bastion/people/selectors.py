@@ -55,3 +55,10 @@ def membership_get(*, scope: Scope, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.filter(organization__in=orgs).select_related("person", "organization"), pk=pk
     )
+
+
+def person_is_visible(*, scope: Scope, person: Person, perm: str) -> bool:
+    """Whether the scope holds perm over this person (e.g. person.change, person.reveal)."""
+    if not scope.has(perm):
+        return False
+    return scope.unrestricted or Person.objects.filter(scope.person_visible_q(perm), pk=person.pk).exists()

@@ -33,6 +33,7 @@ from bastion.core import audit
 from bastion.people.models import Membership, Person
 
 TENTH = Decimal("0.1")
+BODY = "<body>"  # an error about the request body as a whole
 
 
 @dataclass
@@ -42,6 +43,8 @@ class RowError:
     message: str
 
     def as_dict(self, collection: str) -> dict[str, Any]:
+        if self.field == BODY:
+            return {"row": None, "field": "body", "message": self.message}
         name = collection if self.row is None else f"{collection}.{self.row}"
         if self.field:
             name = f"{name}.{self.field}"
@@ -82,11 +85,13 @@ def parse_json(body: bytes) -> Any:
         return json.loads(body or b"null", parse_float=Decimal)
     except (ValueError, UnicodeDecodeError) as exc:
         where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise BatchRejected([RowError(None, "", _("The body is not valid JSON") + where)]) from exc
+        raise BatchRejected([RowError(None, BODY, _("The body is not valid JSON") + where)]) from exc
 
 
 def rows_of(payload: Any, key: str) -> list[Any]:
-    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
+    if not isinstance(payload, dict):
+        raise BatchRejected([RowError(None, BODY, _("Send an object with a list “%(key)s”.") % {"key": key})])
+    if not isinstance(payload.get(key), list):
         raise BatchRejected([RowError(None, "", _("Send an object with a list “%(key)s”.") % {"key": key})])
     rows = payload[key]
     if len(rows) > conf.BATCH_LIMIT:

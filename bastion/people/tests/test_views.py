@@ -10,7 +10,6 @@ from bastion.people.models import Person
 from bastion.people.services import person_create
 
 
-
 def _valid(number17: str) -> str:
     from stdnum.cn import ric
 

@@ -609,7 +609,10 @@ def self_report_rate_check(token: str, client_ip: str) -> None:
         cache.set(key, 1, timeout=3600)
         count = 1
     if count > limit:
-        raise ValidationError({"token": _("Too many reports from this link; please try again in an hour.")})
+        raise ValidationError(
+            {"token": ValidationError(_("Too many reports from this link; please try again in an hour."),
+                                      code="rate_limited")}
+        )
 
 
 def self_report_submit(

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bastion.access.decorators import scoped
@@ -78,7 +78,7 @@ def get_area(request: HttpRequest, area_id: int) -> Area:
 
 @router.post("/", response={201: AreaOut})
 @scoped("area.change", api=True)
-def create_area(request: HttpRequest, payload: AreaIn) -> tuple[int, Area]:
+def create_area(request: HttpRequest, payload: AreaIn) -> Status[Area]:
     with fields_renamed(FIELDS):
         area = services.area_create(
             scope=request.scope,  # type: ignore[attr-defined]
@@ -89,7 +89,7 @@ def create_area(request: HttpRequest, payload: AreaIn) -> tuple[int, Area]:
             code_year=payload.code_year,
             site_type=payload.site_type or "",
         )
-    return 201, area
+    return Status(201, area)
 
 
 @router.patch("/{area_id}", response=AreaOut)
@@ -121,7 +121,7 @@ def update_area(request: HttpRequest, area_id: int, payload: AreaPatch) -> Area:
 
 @router.delete("/{area_id}", response={204: None})
 @scoped("area.change", api=True)
-def delete_area(request: HttpRequest, area_id: int) -> tuple[int, None]:
+def delete_area(request: HttpRequest, area_id: int) -> Status[None]:
     scope = request.scope  # type: ignore[attr-defined]
     services.area_delete(scope=scope, area=selectors.area_get(scope=scope, pk=area_id))
-    return 204, None
+    return Status(204, None)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bastion.access.decorators import scoped
@@ -119,7 +119,7 @@ def get_organization(request: HttpRequest, org_id: int) -> Organization:
 
 @router.post("/", response={201: OrganizationOut})
 @scoped("org.change", api=True)
-def create_organization(request: HttpRequest, payload: OrganizationIn) -> tuple[int, Organization]:
+def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
     with fields_renamed(FIELDS):
         org = services.org_create(
             scope=request.scope,  # type: ignore[attr-defined]
@@ -133,7 +133,7 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> tuple[
             established=payload.established,
             dissolved=payload.dissolved,
         )
-    return 201, _fresh(request, org)
+    return Status(201, _fresh(request, org))
 
 
 @router.patch("/{org_id}", response=OrganizationOut)

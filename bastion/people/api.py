@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bastion.access.decorators import scoped
@@ -154,7 +154,7 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 
 @router.post("/persons", response={201: PersonWritten})
 @scoped("person.change", api=True)
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     with fields_renamed(FIELDS):
         person = services.person_create(
             scope=request.scope,  # type: ignore[attr-defined]
@@ -168,7 +168,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]
             is_agency_cadre=payload.is_agency_cadre,
             home_agency=payload.home_agency,
         )
-    return 201, person
+    return Status(201, person)
 
 
 @router.patch("/persons/{person_id}", response=PersonWritten)
@@ -221,7 +221,7 @@ def get_membership(request: HttpRequest, membership_id: int) -> Membership:
 
 @router.post("/memberships", response={201: MembershipOut}, tags=["memberships"])
 @scoped("membership.change", api=True)
-def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int, Membership]:
+def create_membership(request: HttpRequest, payload: MembershipIn) -> Status[Membership]:
     """Add a person to an organisation. Joining a temporary branch does not end other memberships."""
     with fields_renamed(FIELDS):
         membership = services.membership_create(
@@ -233,7 +233,7 @@ def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int,
             start=payload.start,
             end=payload.end,
         )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.post("/memberships/{membership_id}/end", response=MembershipOut, tags=["memberships"])

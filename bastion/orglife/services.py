@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,6 +64,11 @@ DOCUMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     "txt": ("text/plain", ()),
 }
 PHOTO_TYPES = {k: v for k, v in DOCUMENT_TYPES.items() if k in {"jpg", "jpeg", "png", "webp"}}
+
+
+def _snap(obj: Any) -> dict[str, Any]:
+    """audit.snapshot, with files reduced to their stored names."""
+    return {k: (v.name if isinstance(v, FieldFile) else v) for k, v in audit.snapshot(obj).items()}
 
 
 def today() -> dt.date:
@@ -242,7 +248,7 @@ def working_rules_set(
         validate_upload(document, field="document")
     with transaction.atomic():
         rules = WorkingRules.objects.select_for_update().filter(organization=organization).first()
-        before = audit.snapshot(rules) if rules else {}
+        before = _snap(rules) if rules else {}
         if rules is None:
             rules = WorkingRules(organization=organization)
         rules.title, rules.text = title, (text or "").strip()
@@ -251,7 +257,7 @@ def working_rules_set(
         if not rules.text and not rules.document:
             raise ValidationError({"text": _("Write the rules or attach a document.")})
         rules.save()
-        audit.record(scope.user, "working_rules.set", rules, audit.diff(before, audit.snapshot(rules)))
+        audit.record(scope.user, "working_rules.set", rules, audit.diff(before, _snap(rules)))
     return rules
 
 
@@ -729,7 +735,7 @@ def story_create(
         story.save()
         if persons:
             story.people.set(persons)
-        changes = audit.diff({}, audit.snapshot(story))
+        changes = audit.diff({}, _snap(story))
         changes["people"] = [[], [p.pk for p in persons]]
         audit.record(scope.user, "story.create", story, changes)
     return story

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import uuid as uuidlib
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bastion.access.scope import Scope, ScopeGrant, system_scope
+from bastion.access.scope import Scope, ScopeGrant
 from bastion.areas.models import Area, AreaKind
 from bastion.checkpoints import conf
 from bastion.checkpoints.duty import merge
@@ -27,6 +28,11 @@ from bastion.core.personal import parse_phone, parse_resident_id
 from bastion.people.models import Person
 
 DEVICE_TOKEN_PREFIX = "bcd_"  # noqa: S105 - a marker, not a secret
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    """audit.snapshot, with UUIDs as text so the diff is JSON."""
+    return {k: str(v) if isinstance(v, uuidlib.UUID) else v for k, v in audit.snapshot(obj).items()}
 
 
 # -- entrances ------------------------------------------------------------------------------
@@ -254,25 +260,24 @@ def referral_create(
     with transaction.atomic():
         referral.save()
         if destination_area is not None:
-            referral.screening_task_ref = _create_screening_task(referral)
+            referral.screening_task_ref = _create_screening_task(scope, referral)
             referral.save(update_fields=["screening_task_ref"])
-        audit.record(scope.user, "referral.create", referral, audit.diff({}, audit.snapshot(referral)))
+        audit.record(scope.user, "referral.create", referral, audit.diff({}, _snapshot(referral)))
     return referral
 
 
-def _create_screening_task(referral: Referral) -> str:
+def _create_screening_task(scope: Scope, referral: Referral) -> str:
     """The screening task for a referred traveller heading into the district; returns its id.
 
-    It runs with the system scope: the checkpoint member who refers a traveller need not
-    hold screening rights over the destination community. The referral's own audit event
-    records who referred.
+    The caller needs screening.task_create (checkpoint members hold it), not a grant over
+    the destination community.
     """
     from bastion.screening.services import screening_task_create
 
     area = referral.destination_area
     assert area is not None  # noqa: S101 - guarded by the caller
     task = screening_task_create(
-        scope=system_scope(),
+        scope=scope,
         area=area,
         name=referral.traveller_name,
         reason=_("Fever of %(t)s °C at %(entrance)s; travelling by %(travel)s")
@@ -291,10 +296,10 @@ def referral_set_outcome(*, scope: Scope, referral: Referral, outcome: str, note
     if outcome not in (Outcome.FEVER_CLINIC, Outcome.RELEASED):
         raise ValidationError({"outcome": _("Choose: sent to a fever clinic, or released after re-check.")})
     with transaction.atomic():
-        before = audit.snapshot(referral)
+        before = _snapshot(referral)
         referral.outcome = outcome
         referral.outcome_at = timezone.now()
         referral.note = (note or "").strip()[:300]
         referral.save(update_fields=["outcome", "outcome_at", "note", "updated_at"])
-        audit.record(scope.user, "referral.outcome", referral, audit.diff(before, audit.snapshot(referral)))
+        audit.record(scope.user, "referral.outcome", referral, audit.diff(before, _snapshot(referral)))
     return referral

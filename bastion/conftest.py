@@ -95,3 +95,92 @@ def client_for():
         return client
 
     return make
+
+
+# -- Browser tests (playwright + the system Chromium) ------------------------------------
+# Mark them @pytest.mark.browser. `page` is a desktop tab and `phone_page` a 360×740 phone,
+# both against pytest-django's live_server (so the test's database is shared with it);
+# `login(page, user)` signs a user made by `make_user` in.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+TEST_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def browser(transactional_db: Any, live_server: Any):
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Browser tests need the system Chromium at {CHROMIUM}: run `apt-get install chromium` "
+            "(never `playwright install`).",
+            pytrace=False,
+        )
+    # The playwright sync API runs an event loop in this thread; Django's ORM refuses to run
+    # inside one unless told it is safe, which it is here (one thread, no real async code).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _new_page(browser: Any, live_server: Any, **options: Any) -> Any:
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
+    context.set_default_timeout(15_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any):
+    """A desktop browser tab (1280×800); page.goto("/areas/") is relative to the live server."""
+    tab = _new_page(browser, live_server, viewport={"width": 1280, "height": 800})
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any, live_server: Any):
+    """A phone-sized tab: 360×740, touch, as the grid volunteers use it."""
+    tab = _new_page(
+        browser, live_server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
+        device_scale_factor=2,
+    )
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture
+def login(live_server: Any):
+    """login(page, user[, password]): sign in through the real sign-in form and land on the home page."""
+
+    def sign_in(tab: Any, user: User, password: str = TEST_PASSWORD) -> None:
+        tab.goto(f"{live_server.url}/login/")
+        tab.fill("#id_username", user.get_username())
+        tab.fill("#id_password", password)
+        with tab.expect_navigation():
+            tab.click("form.stack button[type=submit]")
+        assert "/login/" not in tab.url, "sign-in failed"
+
+    return sign_in

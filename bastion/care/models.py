@@ -101,7 +101,9 @@ class Level(models.TextChoices):
 
 class Case(BaseModel):
     policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="cases")
-    situation = models.ForeignKey(Situation, verbose_name=_("situation"), on_delete=models.PROTECT, related_name="cases")
+    situation = models.ForeignKey(
+        Situation, verbose_name=_("situation"), on_delete=models.PROTECT, related_name="cases"
+    )
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="care_cases")
     organization = models.ForeignKey(
         Organization, verbose_name=_("community"), on_delete=models.PROTECT, related_name="care_cases"
@@ -116,7 +118,8 @@ class Case(BaseModel):
         Account, verbose_name=_("paid from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     payment = models.OneToOneField(
-        Transaction, verbose_name=_("payment"), null=True, blank=True, on_delete=models.PROTECT, related_name="care_case"
+        Transaction, verbose_name=_("payment"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="care_case",
     )
     history = HistoricalRecords()
 

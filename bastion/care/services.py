@@ -10,7 +10,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bastion.access.scope import Scope
-from bastion.care.models import Approval, Case, CaseStatus, Level, Measure, MeasureKind, MeasureRecord, Policy, Situation
+from bastion.care.models import (
+    Approval,
+    Case,
+    CaseStatus,
+    Level,
+    Measure,
+    MeasureKind,
+    MeasureRecord,
+    Policy,
+    Situation,
+)
 from bastion.core import audit
 from bastion.ledger.models import Account, Purpose, TransactionKind
 from bastion.ledger.money import to_money
@@ -176,7 +186,9 @@ def case_pay(*, scope: Scope, case: Case, account: Account, date: dt.date) -> Ca
     return case
 
 
-def measure_record(*, scope: Scope, person: Person, measure: Measure, done_on: dt.date, note: str = "") -> MeasureRecord:
+def measure_record(
+    *, scope: Scope, person: Person, measure: Measure, done_on: dt.date, note: str = ""
+) -> MeasureRecord:
     """Record that a measure was carried out for a cadre (e.g. rest after a long duty)."""
     if not scope.has("care.change"):
         scope.deny()

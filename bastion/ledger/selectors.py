@@ -19,7 +19,9 @@ def _orgs(scope: Scope) -> QuerySet[Organization]:
     return Organization.objects.filter(scope.org_visible_q("ledger.view"))
 
 
-def account_list(*, scope: Scope, organization: Organization | None = None, kind: str | None = None) -> QuerySet[Account]:
+def account_list(
+    *, scope: Scope, organization: Organization | None = None, kind: str | None = None
+) -> QuerySet[Account]:
     qs = Account.objects.filter(organization__in=_orgs(scope)).select_related("organization")
     if organization is not None:
         qs = qs.filter(organization=organization)

@@ -143,7 +143,9 @@ class Use(models.TextChoices):
 class Distribution(BaseModel):
     """Supplies from one lot to a recipient organisation; confirmed by a signer on the recipient's side."""
 
-    purchase = models.ForeignKey(Purchase, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="distributions")
+    purchase = models.ForeignKey(
+        Purchase, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="distributions"
+    )
     recipient = models.ForeignKey(
         Organization, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="supplies_received"
     )

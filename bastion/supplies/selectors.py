@@ -189,7 +189,9 @@ def fund_trace(*, scope: Scope, account: Account) -> FundTrace:
         .order_by("date", "pk")
     )
     distributions = list(
-        Distribution.objects.filter(purchase__in=purchases).select_related("recipient", "purchase").order_by(
+        Distribution.objects.filter(purchase__in=purchases).select_related(
+            "recipient", "purchase", "purchase__item", "purchase__container"
+        ).order_by(
             "date", "pk"
         )
     )

@@ -118,7 +118,7 @@ def test_figures_count_the_policy_situations_and_measures(care):
 
 def test_rest_after_long_duty_is_reminded_from_checkpoint_warnings(care, monkeypatch):
     # given the checkpoint app warns that the cadre worked 19 hours in a row, ending on 10 Feb
-    end = timezone.make_aware(dt.datetime(2020, 2, 10, 8, 0))
+    end = dt.datetime(2020, 2, 10, 8, 0, tzinfo=timezone.get_current_timezone())
     warning = SimpleNamespace(person=care.person, site=None, start=end - dt.timedelta(hours=19), end=end,
                               hours=Decimal("19.0"))
     monkeypatch.setattr("bastion.checkpoints.selectors.duty_warning_list", lambda *, scope, since=None: [warning])

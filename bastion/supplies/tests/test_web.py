@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+
+from django.urls import reverse
+
+from bastion.access.scope import system_scope
+from bastion.supplies import services
+from bastion.supplies.models import Distribution
+
+
+def test_pages_show_stock_purchases_and_the_trace(setup, buy, make_user, client_for):
+    purchase = buy()
+    d = services.distribution_create(scope=system_scope(), purchase=purchase, recipient=setup.communities[0],
+                                     containers=40, method="central_pickup", use="nine_small_venues",
+                                     date=purchase.date, signer_name="董彰")
+    client = client_for(make_user("street_officer", org=setup.street))
+    assert "湛山街道倉庫" in client.get(reverse("supplies:index")).content.decode()
+    assert "董彰" in client.get(reverse("supplies:purchase", args=[purchase.pk])).content.decode()
+    page = client.get(reverse("supplies:recipient_trace", args=[setup.communities[0].pk])).content.decode()
+    assert "董彰" in page and setup.account.name in page
+    page = client.get(reverse("supplies:fund_trace", args=[setup.account.pk])).content.decode()
+    assert setup.communities[0].name in page
+    assert client.get(reverse("supplies:distribution", args=[d.pk])).status_code == 200
+
+
+def test_distribution_form_refuses_more_than_the_stock(setup, buy, make_user, client_for):
+    purchase = buy(containers=5)
+    client = client_for(make_user("street_officer", org=setup.street))
+    response = client.post(reverse("supplies:purchase", args=[purchase.pk]), {
+        "recipient": setup.communities[0].pk, "containers": "6", "method": "dedicated_vehicle",
+        "use": "residential_compounds", "date": "2020-02-05",
+    })
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert not Distribution.objects.exists()
+
+
+def test_api_distributes_and_traces_within_scope(setup, buy, make_user, client_for):
+    purchase = buy()
+    street = client_for(make_user("street_officer", org=setup.street))
+    response = street.post("/api/supplies/distributions", data=json.dumps({
+        "purchase_id": purchase.pk, "recipient_id": setup.police.pk, "containers": 10,
+        "method": "dedicated_vehicle", "use": "checkpoints", "date": "2020-02-05", "signer_name": "值班民警",
+    }), content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["quantity"] == "20.000"
+    too_much = street.post("/api/supplies/distributions", data=json.dumps({
+        "purchase_id": purchase.pk, "recipient_id": setup.police.pk, "containers": 500,
+        "method": "dedicated_vehicle", "use": "checkpoints", "date": "2020-02-05",
+    }), content_type="application/json")
+    assert too_much.status_code == 400
+    assert too_much.json()["errors"][0]["field"] == "body.quantity"
+    trace = street.get(f"/api/supplies/trace/recipients/{setup.police.pk}").json()
+    assert trace[0]["distribution"]["signer"] == "值班民警"
+    figures = street.get(f"/api/supplies/figures/streets/{setup.street.pk}").json()
+    assert figures["alcohol"] == {"containers": 200, "kg": "400.00"}
+    # a community sees nothing it did not receive
+    community = client_for(make_user("community_worker", org=setup.communities[1]))
+    assert community.get("/api/supplies/distributions").json()["count"] == 0
+    assert community.get("/api/supplies/purchases").json()["count"] == 0

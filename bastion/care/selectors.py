@@ -31,7 +31,8 @@ def policy_get(*, scope: Scope, pk: int) -> Policy:
 
 
 def current_policy(*, scope: Scope) -> Policy | None:
-    return policy_list(scope=scope).order_by("-pk").first()
+    """The latest policy with situations (the one cases are filed under)."""
+    return policy_list(scope=scope).filter(situations__isnull=False).order_by("-pk").distinct().first()
 
 
 def situation_list(*, scope: Scope, policy: Policy | None = None) -> QuerySet[Situation]:
@@ -71,10 +72,7 @@ def case_counts(*, scope: Scope) -> dict[str, int]:
 
 
 def care_figures(*, scope: Scope, policy: Policy | None = None) -> dict[str, int]:
-    """care.situations and care.frontline_measures: the active situations and measures of the policy."""
-    policy = policy or current_policy(scope=scope)
-    if policy is None:
-        return {"situations": 0, "frontline_measures": 0}
+    """care.situations and care.frontline_measures: the active situations and measures (of one policy, or all)."""
     return {
         "situations": situation_list(scope=scope, policy=policy).count(),
         "frontline_measures": measure_list(scope=scope, policy=policy).count(),
@@ -94,11 +92,8 @@ def cadre_checklist(*, scope: Scope, person: Person, policy: Policy | None = Non
     A rest-after-duty measure is due when a long-duty warning for the cadre ended after it was last done.
     """
     scope.require("care.view", person=person)
-    policy = policy or current_policy(scope=scope)
-    if policy is None:
-        return []
     last = dict(
-        MeasureRecord.objects.filter(person=person, measure__policy=policy)
+        MeasureRecord.objects.filter(person=person)
         .values("measure").annotate(d=Max("done_on")).values_list("measure", "d")
     )
     warned = [w.end for w in duty_warnings(scope=scope) if w.person.pk == person.pk]
@@ -136,10 +131,7 @@ class RestReminder:
 
 def rest_reminders(*, scope: Scope, since: dt.datetime | None = None) -> list[RestReminder]:
     """Cadres who came off a long continuous duty and have not yet been given rest since."""
-    policy = current_policy(scope=scope)
-    if policy is None:
-        return []
-    rest = measure_list(scope=scope, policy=policy).filter(kind=MeasureKind.REST_AFTER_DUTY).first()
+    rest = measure_list(scope=scope).filter(kind=MeasureKind.REST_AFTER_DUTY).first()
     if rest is None:
         return []
     warnings = duty_warnings(scope=scope, since=since)

@@ -27,7 +27,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "statuses": CaseStatus.choices,
         "counts": selectors.case_counts(scope=scope),
         "figures": selectors.care_figures(scope=scope),
-        "policy": selectors.current_policy(scope=scope),
+        "policies": selectors.policy_list(scope=scope)[:20],
         "reminders": selectors.rest_reminders(scope=scope)[:50],
     })
 

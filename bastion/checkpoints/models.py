@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -186,6 +187,7 @@ class Referral(BaseModel):
     entrance = models.ForeignKey(
         Entrance, verbose_name=_("entrance"), on_delete=models.PROTECT, related_name="referrals"
     )
+    referred_at = models.DateTimeField(_("referred at"), default=timezone.now, db_index=True)
     reading_uuid = models.UUIDField(_("reading"), null=True, blank=True)
     temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1)
     traveller_name = models.CharField(_("traveller's name"), max_length=100)
@@ -214,7 +216,7 @@ class Referral(BaseModel):
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
-        ordering = ["-created_at", "-pk"]
+        ordering = ["-referred_at", "-pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome__in=[o.value for o in Outcome]), name="cp_referral_outcome_valid"

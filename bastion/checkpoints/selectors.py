@@ -185,9 +185,9 @@ def site_figures(
     fevers = Reading.objects.filter(entrance__site=site, temperature__gte=threshold, remeasure_of__isnull=True)
     referrals = Referral.objects.filter(entrance__site=site)
     if lo:
-        fevers, referrals = fevers.filter(measured_at__gte=lo), referrals.filter(created_at__gte=lo)
+        fevers, referrals = fevers.filter(measured_at__gte=lo), referrals.filter(referred_at__gte=lo)
     if hi:
-        fevers, referrals = fevers.filter(measured_at__lt=hi), referrals.filter(created_at__lt=hi)
+        fevers, referrals = fevers.filter(measured_at__lt=hi), referrals.filter(referred_at__lt=hi)
     return {
         "team_members": team_member_list(scope=scope, site=site, start=start, end=end).count(),
         "entrances": Entrance.objects.filter(site=site).count(),
@@ -236,7 +236,7 @@ def referral_list(*, scope: Scope, site: Area | None = None, outcome: str = "") 
         qs = qs.filter(entrance__site=site)
     if outcome:
         qs = qs.filter(outcome=outcome)
-    return qs.order_by("-created_at", "-pk")
+    return qs.order_by("-referred_at", "-pk")
 
 
 def referral_get(*, scope: Scope, pk: int) -> Referral:

@@ -201,6 +201,7 @@ def referral_create(
     travel_number: str = "",
     destination_address: str = "",
     destination_area: Area | None = None,
+    referred_at: dt.datetime | None = None,
 ) -> Referral:
     """Open a referral for a confirmed fever.
 
@@ -242,11 +243,15 @@ def referral_create(
             raise ValidationError(
                 {"destination_area": _("Choose a community or grid in the district of this site, or leave it empty.")}
             )
+    referred_at = referred_at or timezone.now()
+    if referred_at > timezone.now() + conf.clock_skew():
+        raise ValidationError({"referred_at": _("A referral cannot be in the future.")})
     if reading_uuid and Referral.objects.filter(reading_uuid=reading_uuid).exists():
         raise ValidationError({"reading_uuid": _("This reading already has a referral.")})
     referral = Referral(
         entrance=entrance,
         reading_uuid=reading_uuid or None,
+        referred_at=referred_at,
         temperature=temperature,
         traveller_name=traveller_name[:100],
         id_kind=id_kind,
@@ -282,7 +287,7 @@ def _create_screening_task(scope: Scope, referral: Referral) -> str:
         name=referral.traveller_name,
         reason=_("Fever of %(t)s °C at %(entrance)s; travelling by %(travel)s")
         % {"t": referral.temperature, "entrance": str(referral.entrance), "travel": referral.travel_number or "—"},
-        due=timezone.localdate() + dt.timedelta(days=1),
+        due=timezone.localdate(referral.referred_at) + dt.timedelta(days=1),
         source=f"checkpoint_referral:{referral.pk}",
         phone=referral.phone,
         id_number=referral.id_number if referral.id_kind == IdKind.RESIDENT_ID else "",
@@ -291,14 +296,19 @@ def _create_screening_task(scope: Scope, referral: Referral) -> str:
     return str(getattr(task, "pk", task))
 
 
-def referral_set_outcome(*, scope: Scope, referral: Referral, outcome: str, note: str = "") -> Referral:
+def referral_set_outcome(
+    *, scope: Scope, referral: Referral, outcome: str, note: str = "", at: dt.datetime | None = None
+) -> Referral:
     scope.require(RECORD, area=referral.entrance.site)
+    at = at or timezone.now()
+    if at < referral.referred_at:
+        raise ValidationError({"at": _("The outcome cannot come before the referral.")})
     if outcome not in (Outcome.FEVER_CLINIC, Outcome.RELEASED):
         raise ValidationError({"outcome": _("Choose: sent to a fever clinic, or released after re-check.")})
     with transaction.atomic():
         before = _snapshot(referral)
         referral.outcome = outcome
-        referral.outcome_at = timezone.now()
+        referral.outcome_at = at
         referral.note = (note or "").strip()[:300]
         referral.save(update_fields=["outcome", "outcome_at", "note", "updated_at"])
         audit.record(scope.user, "referral.outcome", referral, audit.diff(before, _snapshot(referral)))

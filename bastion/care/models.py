@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bastion.core.models import BaseModel
-from bastion.ledger.models import MONEY, Account, Purpose, Transaction
+from bastion.ledger.models import Account, Purpose, Transaction
 from bastion.orgs.models import Organization
 from bastion.people.models import Person
 
@@ -39,7 +39,7 @@ class Situation(BaseModel):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    max_amount = models.DecimalField(_("maximum amount"), null=True, blank=True, **MONEY)  # type: ignore[call-overload]
+    max_amount = models.DecimalField(_("maximum amount"), null=True, blank=True, max_digits=14, decimal_places=2)
     purpose = models.ForeignKey(
         Purpose, verbose_name=_("paid as"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -109,7 +109,7 @@ class Case(BaseModel):
         Organization, verbose_name=_("community"), on_delete=models.PROTECT, related_name="care_cases"
     )
     facts = models.TextField(_("facts"))
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)  # type: ignore[call-overload]
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     status = models.CharField(_("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -79,10 +79,10 @@ def load(ctx: Any) -> None:
         amounts = [each] * (len(streets) - 1) + [share - each * (len(streets) - 1)]
         services.allocation_post(scope=scope, source=district_account(source),
                                  targets=list(zip(streets, amounts, strict=True)), date=TRANCHE_DATE, memo=memo)
-    for name, org_name, amount, date in SPECIAL_DUES:
+    for name, org_name, dues, date in SPECIAL_DUES:
         payer = ctx.person(name)
         if DuesReceipt.objects.filter(payer=payer, date=date).exists():
             continue
         services.special_dues_receive(scope=scope, organization=ctx.org(org_name), payer=payer, payer_name=name,
-                                      amount=amount, date=date)
+                                      amount=dues, date=date)
     ctx.log(f"ledger: {TRANCHE_TOTAL} yuan allocated to {len(streets)} streets on {TRANCHE_DATE}")

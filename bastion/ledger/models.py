@@ -20,7 +20,6 @@ from bastion.core.models import BaseModel
 from bastion.orgs.models import Organization
 from bastion.people.models import Person
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -75,7 +74,7 @@ class Account(BaseModel):
     fund_source = models.CharField(_("fund source"), max_length=24, choices=FundSource.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=AccountKind.choices, default=AccountKind.FUND)
     name = models.CharField(_("name"), max_length=200)
-    balance = models.DecimalField(_("balance"), default=ZERO, **MONEY)  # type: ignore[call-overload]
+    balance = models.DecimalField(_("balance"), default=ZERO, max_digits=14, decimal_places=2)
     ring_fenced = models.BooleanField(_("ring-fenced"), default=False)
     allowed_purposes = models.ManyToManyField(
         Purpose, verbose_name=_("allowed purposes"), blank=True, related_name="accounts"
@@ -151,7 +150,7 @@ class Entry(models.Model):
 
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
-    amount = models.DecimalField(_("amount"), **MONEY)  # type: ignore[call-overload]
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = _("entry")
@@ -175,7 +174,7 @@ class DuesReceipt(models.Model):
         Person, verbose_name=_("payer"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     payer_name = models.CharField(_("payer name"), max_length=100)
-    amount = models.DecimalField(_("amount"), **MONEY)  # type: ignore[call-overload]
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     date = models.DateField(_("date"))
     transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="dues_receipt")
 

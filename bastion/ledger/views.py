@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from bastion.access.decorators import scoped
 from bastion.core.errors import field_errors
 from bastion.ledger import selectors, services
-from bastion.ledger.models import AccountKind
+from bastion.ledger.models import AccountKind, Transaction
 from bastion.orgs.models import Organization
 
 
@@ -80,9 +80,9 @@ def transaction(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The transaction was reversed."))
             return redirect("ledger:transaction", reversal.pk)
     entries = txn.entries.select_related("account", "account__organization")
-    reversal = txn.reversed_by if hasattr(txn, "reversed_by") else None
+    reversed_by = Transaction.objects.filter(reverses=txn).first()
     return render(request, "ledger/transaction.html",
-                  {"txn": txn, "entries": entries, "reversal": reversal, "errors": errors})
+                  {"txn": txn, "entries": entries, "reversal": reversed_by, "errors": errors})
 
 
 @scoped("ledger.change")
@@ -122,7 +122,7 @@ def special_dues(request: HttpRequest) -> HttpResponse:
         if not scope.has("ledger.change"):
             scope.deny()
         try:
-            org = get_object_or_404(Organization.objects.filter(scope.org_visible_q("ledger.change")),
+            org: Organization = get_object_or_404(Organization.objects.filter(scope.org_visible_q("ledger.change")),
                                     pk=request.POST.get("organization") or 0)
             receipt = services.special_dues_receive(
                 scope=scope, organization=org, payer_name=request.POST.get("payer_name", ""),

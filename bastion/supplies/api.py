@@ -284,5 +284,6 @@ def street_figures(
 ) -> dict[str, Any]:
     """Containers and base quantities bought per item, and the number of recipients."""
     scope = request.scope  # type: ignore[attr-defined]
-    street = get_object_or_404(Organization.objects.filter(scope.org_visible_q("supplies.view")), pk=organization_id)
+    visible = Organization.objects.filter(scope.org_visible_q("supplies.view"))
+    street: Organization = get_object_or_404(visible, pk=organization_id)
     return selectors.street_figures(scope=scope, street=street, start=start, end=end)

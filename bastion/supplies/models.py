@@ -10,12 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bastion.core.models import BaseModel
-from bastion.ledger.models import MONEY, Account, Transaction
+from bastion.ledger.models import Account, Transaction
 from bastion.orgs.models import Organization
 from bastion.people.models import Person
 from bastion.supplies.units import BASE_UNIT, Dimension
-
-QTY = {"max_digits": 14, "decimal_places": 3}
 
 
 class Item(BaseModel):
@@ -45,7 +43,7 @@ class Container(BaseModel):
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="containers")
     name = models.CharField(_("container"), max_length=40, help_text=_("e.g. 桶 (barrel), 瓶 (bottle)"))
-    holds = models.DecimalField(_("holds (base unit)"), **QTY)  # type: ignore[call-overload]
+    holds = models.DecimalField(_("holds (base unit)"), max_digits=14, decimal_places=3)
 
     class Meta:
         verbose_name = _("container")
@@ -77,7 +75,7 @@ class Location(BaseModel):
 class Stock(models.Model):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="stock")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="stock")
-    quantity = models.DecimalField(_("quantity (base unit)"), default=0, **QTY)  # type: ignore[call-overload]
+    quantity = models.DecimalField(_("quantity (base unit)"), default=0, max_digits=14, decimal_places=3)
 
     class Meta:
         verbose_name = _("stock")
@@ -100,9 +98,9 @@ class Purchase(BaseModel):
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="purchases")
     container = models.ForeignKey(Container, verbose_name=_("container"), on_delete=models.PROTECT, related_name="+")
     containers = models.PositiveIntegerField(_("containers"))
-    quantity = models.DecimalField(_("quantity (base unit)"), **QTY)  # type: ignore[call-overload]
-    remaining = models.DecimalField(_("remaining (base unit)"), **QTY)  # type: ignore[call-overload]
-    amount = models.DecimalField(_("amount (yuan)"), **MONEY)  # type: ignore[call-overload]
+    quantity = models.DecimalField(_("quantity (base unit)"), max_digits=14, decimal_places=3)
+    remaining = models.DecimalField(_("remaining (base unit)"), max_digits=14, decimal_places=3)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     account = models.ForeignKey(Account, verbose_name=_("paid from"), on_delete=models.PROTECT, related_name="+")
     payment = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="purchase")
     location = models.ForeignKey(Location, verbose_name=_("received at"), on_delete=models.PROTECT, related_name="+")
@@ -150,7 +148,7 @@ class Distribution(BaseModel):
         Organization, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="supplies_received"
     )
     containers = models.PositiveIntegerField(_("containers"), default=0)
-    quantity = models.DecimalField(_("quantity (base unit)"), **QTY)  # type: ignore[call-overload]
+    quantity = models.DecimalField(_("quantity (base unit)"), max_digits=14, decimal_places=3)
     method = models.CharField(_("delivery"), max_length=24, choices=Method.choices)
     use = models.CharField(_("for"), max_length=32, choices=Use.choices)
     use_note = models.CharField(_("details of use"), max_length=200, blank=True)

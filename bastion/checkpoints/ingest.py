@@ -203,10 +203,10 @@ def readings_ingest(
     allowed = _allowed_entrances(scope, (r.get("entrance") for r in rows if isinstance(r, dict)), site)
     errors: list[RowError] = []
     parsed: list[tuple[int, uuidlib.UUID, int, dt.datetime, Decimal, uuidlib.UUID | None, int | None]] = []
-    seen: dict[uuidlib.UUID, int] = {}
+    seen: dict[str, int] = {}  # UUID hex -> row index
     duplicates: list[int] = []
     wanted_people: set[int] = set()
-    remeasures: set[uuidlib.UUID] = set()
+    remeasures: set[str] = set()
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             errors.append(RowError(index, "", _("Each reading is an object.")))
@@ -245,16 +245,17 @@ def readings_ingest(
         if first is not None:
             try:
                 first = _uuid(first)
-                if first not in seen:
-                    remeasures.add(first)
+                if first.hex not in seen:
+                    remeasures.add(first.hex)
             except ValueError as exc:
                 errors.append(RowError(index, "remeasure_of", str(exc)))
         if len(errors) > bad or uid is None:
             continue
-        if uid in seen:
+        key = uid.hex
+        if key in seen:
             duplicates.append(index)
             continue
-        seen[uid] = index
+        seen[key] = index
         parsed.append((index, uid, entrance_id, measured_at, temperature, first, person_id))
     if wanted_people:
         members = _team_person_ids(allowed.sites)
@@ -263,11 +264,11 @@ def readings_ingest(
                 errors.append(RowError(index, "measured_by", _("Person %(id)s is not a member of this site's team.")
                                        % {"id": row["measured_by"]}))
     if remeasures:
-        known = set(
-            Reading.objects.filter(uuid__in=remeasures, entrance_id__in=list(allowed.entrances)).values_list(
-                "uuid", flat=True
-            )
-        )
+        known = {
+            u.hex for u in Reading.objects.filter(
+                uuid__in=[uuidlib.UUID(hex=h) for h in remeasures], entrance_id__in=list(allowed.entrances)
+            ).values_list("uuid", flat=True)
+        }
         for index, row in enumerate(rows):
             first = row.get("remeasure_of") if isinstance(row, dict) else None
             if first is None:
@@ -276,7 +277,7 @@ def readings_ingest(
                 key = uuidlib.UUID(first) if isinstance(first, str) else None
             except ValueError:
                 continue
-            if key in remeasures and key not in known:
+            if key is not None and key.hex in remeasures and key.hex not in known:
                 errors.append(RowError(index, "remeasure_of", _("The first reading %(uuid)s is not known here.")
                                        % {"uuid": first}))
     if errors:
@@ -284,15 +285,16 @@ def readings_ingest(
         raise BatchRejected(errors[:1000])
     with transaction.atomic():
         created = _insert_readings(parsed, device_id=device.pk if device else None, received_at=now)
-        for pos in range(len(parsed)):
-            if parsed[pos][1] not in created:
-                duplicates.append(parsed[pos][0])
-        for site_id in sorted({allowed.entrances[p[2]] for p in parsed}):
-            audit.record(
-                scope.user, "reading.batch", allowed.sites[site_id],
-                {"readings": [None, sum(1 for p in parsed if allowed.entrances[p[2]] == site_id and p[1] in created)],
-                 "device": [None, device.pk if device else None]},
-            )
+        per_site: dict[int, int] = {}
+        for index, uid, entrance_id, *_rest in parsed:
+            if uid.hex in created:
+                site_id = allowed.entrances[entrance_id]
+                per_site[site_id] = per_site.get(site_id, 0) + 1
+            else:
+                duplicates.append(index)
+        for site_id, count in sorted(per_site.items()):
+            audit.record(scope.user, "reading.batch", allowed.sites[site_id],
+                         {"readings": [None, count], "device": [None, device.pk if device else None]})
     duplicates.sort()
     return IngestResult(received=len(rows), created=len(created), duplicate_rows=duplicates)
 
@@ -301,8 +303,13 @@ READING_COLUMNS = ("uuid", "entrance_id", "measured_at", "temperature", "remeasu
                    "received_at")
 
 
-def _insert_readings(parsed: list[Any], *, device_id: int | None, received_at: dt.datetime) -> set[uuidlib.UUID]:
-    """Insert the rows, skipping UUIDs already stored; returns the UUIDs actually inserted."""
+def _sqlite_time(value: dt.datetime) -> str:
+    """What Django's SQLite backend stores for an aware datetime: naive UTC, ISO with a space."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
+
+
+def _insert_readings(parsed: list[Any], *, device_id: int | None, received_at: dt.datetime) -> set[str]:
+    """Insert the rows, skipping UUIDs already stored; returns the hex of the UUIDs actually inserted."""
     if not parsed:
         return set()
     table = Reading._meta.db_table
@@ -312,17 +319,16 @@ def _insert_readings(parsed: list[Any], *, device_id: int | None, received_at: d
     if connection.vendor == "postgresql" and len(parsed) >= 50:
         return _copy_readings(raw, table, cols, parsed, device_id, received_at)
     if connection.vendor == "sqlite":
-        ops = connection.ops
-        received = ops.adapt_datetimefield_value(received_at)
+        received = _sqlite_time(received_at)
         values = [
-            (u.hex, e, ops.adapt_datetimefield_value(m), str(t), f.hex if f else None, p, device_id, received)
+            (u.hex, e, _sqlite_time(m), str(t), f.hex if f else None, p, device_id, received)
             for _i, u, e, m, t, f, p in parsed
         ]
-        placeholder, back = "(?,?,?,?,?,?,?,?)", lambda v: uuidlib.UUID(hex=v)
+        placeholder, back = "(?,?,?,?,?,?,?,?)", str
     else:
         values = [(u, e, m, t, f, p, device_id, received_at) for _i, u, e, m, t, f, p in parsed]
-        placeholder, back = "(%s,%s,%s,%s,%s,%s,%s,%s)", lambda v: v
-    created: set[uuidlib.UUID] = set()
+        placeholder, back = "(%s,%s,%s,%s,%s,%s,%s,%s)", lambda v: v.hex
+    created: set[str] = set()
     cursor = raw.cursor()
     try:
         chunk = 1000
@@ -338,7 +344,7 @@ def _insert_readings(parsed: list[Any], *, device_id: int | None, received_at: d
 
 
 def _copy_readings(raw: Any, table: str, cols: str, parsed: list[Any], device_id: int | None,
-                   received_at: dt.datetime) -> set[uuidlib.UUID]:
+                   received_at: dt.datetime) -> set[str]:
     with raw.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS cp_reading_stage (uuid uuid, entrance_id bigint, measured_at timestamptz,"
@@ -353,7 +359,7 @@ def _copy_readings(raw: Any, table: str, cols: str, parsed: list[Any], device_id
             f'INSERT INTO "{table}" ({cols}) SELECT {cols} FROM cp_reading_stage '  # noqa: S608
             'ON CONFLICT ("uuid") DO NOTHING RETURNING "uuid"'
         )
-        created = {r[0] for r in cursor.fetchall()}
+        created = {r[0].hex for r in cursor.fetchall()}
         cursor.execute("TRUNCATE cp_reading_stage")
     return created
 

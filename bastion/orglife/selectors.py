@@ -473,8 +473,8 @@ def duty_person_ids(*, scope: Scope, period_start: dt.date, period_end: dt.date)
 
     screening = _selectors_of("screening")
     if screening is not None:
-        visits = screening.screening_visit_list(scope=scope).filter(at__gte=lo, at__lt=hi, member__isnull=False)
-        sources["screening_visit"] = visits.values("member_id")
+        visits = screening.screening_visit_list(scope=scope, period_start=period_start, period_end=period_end)
+        sources["screening_visit"] = visits.exclude(member=None).values("member_id")
 
     orgs = _orgs(scope).values("pk")
     sources["attendance"] = Attendance.objects.filter(

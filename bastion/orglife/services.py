@@ -522,6 +522,11 @@ def application_create(*, scope: Scope, person: Person, branch: Organization, ap
     if branch.kind not in BRANCHES:
         raise ValidationError({"branch": _("An application is made to a branch.")})
     _not_future(applied_on, "applied_on")
+    if branch.established and applied_on < branch.established:
+        raise ValidationError(
+            {"applied_on": _("%(org)s was established on %(date)s, after this date.")
+             % {"org": branch.name, "date": branch.established.isoformat()}}
+        )
     if person.party_status != PartyStatus.NONE:
         raise ValidationError(
             {"person": _("%(name)s is already %(status)s.") % {"name": person.name,

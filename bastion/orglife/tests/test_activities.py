@@ -23,7 +23,9 @@ def test_secretary_records_a_meeting_with_attendance(branch, make_user, scope_of
     activity = activity_create(
         scope=scope, organization=branch.org, kind="committee_meeting", date=D(2020, 2, 3), topic="部署疫情防控",
         host=branch.secretary, minutes="分工包片",
-        attendance=[AttendanceEntry(a), AttendanceEntry(b), AttendanceEntry(c, present=False, absence_reason="值守卡口")],
+        attendance=[
+            AttendanceEntry(a), AttendanceEntry(b), AttendanceEntry(c, present=False, absence_reason="值守卡口")
+        ],
         attachments=[SimpleUploadedFile("minutes.pdf", PDF, content_type="application/pdf")],
     )
     # then attendance, attachment and an audit event are stored

@@ -45,6 +45,24 @@ def verb_label(verb: str) -> str:
     return f"{label} ({verb})" if label else verb
 
 
+# Keys of an audit diff that are bookkeeping, not something a reader changed.
+HIDDEN_DIFF_KEYS = {"search_key", "path", "depth", "numchild"}
+
+
+@register.filter
+def diff_items(diff: Any) -> list[tuple[str, Any]]:
+    """The entries of an audit diff worth showing to a reader."""
+    if not isinstance(diff, dict):
+        return []
+    empty = (None, "", [])
+    return [
+        (key, value)
+        for key, value in diff.items()
+        if key not in HIDDEN_DIFF_KEYS
+        and not (isinstance(value, list) and len(value) == 2 and value[0] in empty and value[1] in empty)
+    ]
+
+
 @register.filter
 def change_text(change: Any, key: str = "") -> str:
     """One entry of an audit diff: [old, new] as "old → new", anything else as a list."""

@@ -191,3 +191,27 @@ def test_auditor_and_volunteer_may_not_change_organisations(district, make_user)
     branch.refresh_from_db()
     assert branch.name.endswith("臨時黨支部")
     assert branch.dissolved is None
+
+
+def test_organisation_list_queries_do_not_grow_with_the_rows(district, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bastion.access.scope import system_scope
+    from bastion.orgs.services import org_create
+
+    client = token_client(make_user("district_admin", area=district.district))
+    client.get("/api/organizations/")  # the token's last use is written once; measure after that
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/organizations/").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for i in range(6):
+        org_create(scope=system_scope(), name=f"突擊隊{i}", kind="temporary_branch", purpose="assault_team",
+                   parent=committee_of(district, 0), area=district.communities[0],
+                   covered_areas=[district.grid(0, 0, 0)])
+
+    assert count() == few

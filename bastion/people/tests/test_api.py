@@ -321,3 +321,35 @@ def test_volunteer_may_not_add_members(district, residents, make_user):
 
     assert response.status_code == 403
     assert Membership.objects.count() == 0
+
+
+def _queries(client: Client, url: str, params: dict | None = None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, params or {}).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_queries_do_not_grow_with_the_rows(district, make_user):
+    # Given a community worker's lists of persons and memberships, measured with a few rows
+    s = system_scope()
+    branch = district.pioneer_branches[0]
+
+    def add(n: int) -> None:
+        for i in range(n):
+            person = person_create(scope=s, name=f"志願者{Person.objects.count()}", area=district.grid(0, 0, i % 2))
+            membership_create(scope=s, person=person, organization=branch, role="volunteer")
+
+    client = token_client(make_user("community_worker", area=district.communities[0]))
+    add(2)
+    client.get("/api/persons")  # the token's last use is written once; measure after that
+    few = (_queries(client, "/api/persons"), _queries(client, "/api/memberships"))
+
+    # When ten times as many rows exist
+    add(18)
+    many = (_queries(client, "/api/persons"), _queries(client, "/api/memberships"))
+
+    # Then the same number of queries serves them
+    assert many == few

@@ -34,6 +34,24 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def tree_problems(model: Any) -> list[str]:
+    """What treebeard's find_problems checks (depth, orphans, numchild), in one query."""
+    nodes = list(model.objects.values_list("path", "depth", "numchild"))
+    paths = {path for path, _d, _n in nodes}
+    children: dict[str, int] = {}
+    for path, _d, _n in nodes:
+        children[path[: -model.steplen]] = children.get(path[: -model.steplen], 0) + 1
+    problems = []
+    for path, depth, numchild in nodes:
+        if len(path) != depth * model.steplen:
+            problems.append(f"{path}: depth {depth}")
+        if depth > 1 and path[: -model.steplen] not in paths:
+            problems.append(f"{path}: orphan")
+        if numchild != children.get(path, 0):
+            problems.append(f"{path}: numchild {numchild} != {children.get(path, 0)}")
+    return problems
+
+
 @pytest.fixture(scope="module")
 def loaded_once(django_db_setup: Any, django_db_blocker: Any) -> Any:
     """The spine is loaded once for this module, in a transaction rolled back at the end."""
@@ -81,18 +99,20 @@ def test_named_communities_sit_under_their_streets(loaded):
 def test_751_grids_each_covered_by_one_pioneer_branch(loaded):
     grids = Area.objects.filter(kind="grid")
     assert grids.count() == 751
-    assert Area.objects.filter(kind="community").count() >= 40  # grids spread over many communities
-    assert all(grid.get_parent().kind == "community" for grid in grids.iterator())
+    communities = {a.path: a for a in Area.objects.filter(kind="community")}
+    assert len(communities) >= 40  # grids spread over many communities
+    assert all(path[: -Area.steplen] in communities for path in grids.values_list("path", flat=True))
     pioneers = Organization.objects.filter(kind="temporary_branch", purpose="grid_pioneer")
     assert pioneers.count() == 751
     assert grids.filter(covering_organizations__purpose="grid_pioneer").distinct().count() == 751
-    for branch in pioneers.prefetch_related("covered_areas").select_related("area"):
+    committees = {o.path: o for o in Organization.objects.filter(kind="community_committee")}
+    for branch in pioneers.prefetch_related("covered_areas"):
         covered = list(branch.covered_areas.all())
         assert len(covered) == 1 and covered[0].kind == "grid"
-        assert branch.get_parent().kind == "community_committee"
-        assert covered[0].get_parent().pk == branch.area_id
-    assert Area.find_problems() == ([], [], [], [], [])
-    assert Organization.find_problems() == ([], [], [], [], [])
+        assert branch.path[: -Organization.steplen] in committees
+        assert communities[covered[0].path[: -Area.steplen]].pk == branch.area_id
+    assert tree_problems(Area) == []
+    assert tree_problems(Organization) == []
 
 
 def test_601_of_751_pioneer_secretaries_are_agency_cadres(loaded):
@@ -167,10 +187,11 @@ def test_committees_mirror_the_area_tree(loaded):
 def test_one_demo_account_per_role_linked_to_a_person(loaded):
     users = User.objects.filter(grants__isnull=False).distinct()
     assert {g.role for g in Grant.objects.all()} == set(Role.values)
-    for user in users:
-        assert user.person is not None
-        assert user.check_password(DEMO_PASSWORD)
+    assert users.count() == len(Role.values)
+    assert all(user.person is not None for user in users)
     volunteer = User.objects.get(username="volunteer")
+    assert volunteer.check_password(DEMO_PASSWORD)
+    assert {user.password for user in users} == {volunteer.password}  # one published password for all
     grid = Area.objects.get(name="仰口路社區第01網格")
     scope = resolve_scope(volunteer)
     visible = Area.objects.filter(scope.area_visible_q("area.view"))

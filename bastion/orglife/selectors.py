@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bastion.access.scope import Scope
 from bastion.orglife.models import (
@@ -320,12 +321,25 @@ def applications_new(*, scope: Scope, period_start: dt.date, period_end: dt.date
     return application_list(scope=scope, period_start=period_start, period_end=period_end).count()
 
 
+STEP_LABELS = {
+    "talk": _("Talk with the applicant"),
+    "activist": _("Make activist"),
+    "target": _("Make development target"),
+    "admit": _("Admit as probationary member"),
+    "confirm": _("Confirm as full member"),
+}
+
+
 @dataclass
 class PipelineRow:
     application: Application
-    next_step: str  # one of the step codes below
+    next_step: str  # a key of STEP_LABELS
     due: dt.date | None
     late: bool
+
+    @property
+    def next_step_label(self) -> str:
+        return str(STEP_LABELS[self.next_step])
 
 
 def pipeline(*, scope: Scope, branch: Organization | None = None, today: dt.date | None = None) -> list[PipelineRow]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -44,7 +43,7 @@ def acting(scope: Scope) -> Scope:
     A volunteer may register the residents of the households they answer for, although their
     grant does not carry person.change; the audit trail still names them.
     """
-    return dataclasses.replace(scope, unrestricted=True, _cache={})
+    return Scope(user=scope.user, grants=tuple(scope.grants), unrestricted=True)
 
 
 def _norm(part: str) -> str:
@@ -88,13 +87,15 @@ def building_get_or_create(*, scope: Scope, grid: Area, street: str, compound: s
 
 
 def _duplicate_error(existing: Household) -> ValidationError:
+    """A duplicate address: the message names the existing household; `.household_id` points at it."""
     url = reverse("coverage:household", args=[existing.pk])
-    return ValidationError(
-        {"room": _("This address is already registered as household %(address)s: %(url)s")
-         % {"address": str(existing), "url": url}},
+    error = ValidationError(
+        _("This address is already registered as household %(address)s: %(url)s")
+        % {"address": str(existing), "url": url},
         code="duplicate",
-        params={"household_id": existing.pk},
     )
+    error.household_id = existing.pk  # type: ignore[attr-defined]
+    return ValidationError({"room": error})
 
 
 def household_create(

@@ -149,8 +149,8 @@ def household_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
             dup = [e for errs in getattr(exc, "error_dict", {}).values() for e in errs if e.code == "duplicate"]
-            if dup and dup[0].params:
-                duplicate = Household.objects.filter(pk=dup[0].params["household_id"]).first()
+            if dup:
+                duplicate = Household.objects.filter(pk=getattr(dup[0], "household_id", None)).first()
         else:
             messages.success(request, _("Household registered."))
             return redirect("coverage:household", pk=hh.pk)

@@ -282,7 +282,9 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
     done = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.self_report_submit(token=token, client_ip=_client_ip(request), **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            services.self_report_submit(token=token, client_ip=_client_ip(request), person_id=data.pop("person"),
+                                        **data)
         except ValidationError as exc:
             token_errors = getattr(exc, "error_dict", {}).get("token")
             if token_errors:

@@ -25,8 +25,14 @@ from bastion.people.selectors import person_get
 
 router = Router(tags=["coverage"])
 
-FIELDS = {"grid": "grid_id", "area": "area_id", "building": "building_id", "household": "household_id",
-          "person": "person_id", "member": "member_id"}
+FIELDS = {
+    "grid": "grid_id",
+    "area": "area_id",
+    "building": "building_id",
+    "household": "household_id",
+    "person": "person_id",
+    "member": "member_id",
+}
 
 
 def _scope(request: HttpRequest) -> Any:
@@ -265,8 +271,15 @@ def add_building_head(request: HttpRequest, building_id: int, payload: BuildingH
     building = get_object_or_404(Building.objects.filter(scope.area_q("coverage.view", "grid")), pk=building_id)
     person = referenced("person_id", payload.person_id, lambda pk: person_get(scope=scope, pk=pk))
     with fields_renamed(FIELDS):
-        return Status(201, services.building_head_assign(scope=scope, building=building, person=person,  # type: ignore[arg-type]
-                                                  start=payload.start))
+        return Status(
+            201,
+            services.building_head_assign(
+                scope=scope,
+                building=building,
+                person=person,  # type: ignore[arg-type]
+                start=payload.start,
+            ),
+        )
 
 
 # -- responsibilities ---------------------------------------------------------------------------------------------
@@ -285,7 +298,10 @@ def list_responsibilities(  # type: ignore[no-untyped-def]
 ):
     scope = _scope(request)
     qs = selectors.responsibility_list(
-        scope=scope, period_start=period_start, period_end=period_end, current=current,
+        scope=scope,
+        period_start=period_start,
+        period_end=period_end,
+        current=current,
         area=area_get(scope=scope, pk=area_id) if area_id else None,
     )
     if member_id:
@@ -300,17 +316,26 @@ def assign_responsibility(request: HttpRequest, payload: ResponsibilityIn) -> St
     member = referenced("member_id", payload.member_id, lambda pk: person_get(scope=scope, pk=pk))
     area = referenced("area_id", payload.area_id, lambda pk: area_get(scope=scope, pk=pk))
     building = referenced(
-        "building_id", payload.building_id,
+        "building_id",
+        payload.building_id,
         lambda pk: get_object_or_404(Building.objects.filter(scope.area_q("coverage.view", "grid")), pk=pk),
     )
-    household = referenced("household_id", payload.household_id,
-                           lambda pk: selectors.household_get(scope=scope, pk=pk))
+    household = referenced("household_id", payload.household_id, lambda pk: selectors.household_get(scope=scope, pk=pk))
     person: Person | None = referenced("person_id", payload.person_id, lambda pk: person_get(scope=scope, pk=pk))
     with fields_renamed(FIELDS):
-        return Status(201, services.responsibility_assign(
-            scope=scope, member=member, area=area, building=building, household=household,  # type: ignore[arg-type]
-            person=person, start=payload.start, end=payload.end,
-        ))
+        return Status(
+            201,
+            services.responsibility_assign(
+                scope=scope,
+                member=member,  # type: ignore[arg-type]
+                area=area,
+                building=building,
+                household=household,  # type: ignore[arg-type]
+                person=person,
+                start=payload.start,
+                end=payload.end,
+            ),
+        )
 
 
 @router.post("/responsibilities/{responsibility_id}/end", response=ResponsibilityOut)

@@ -101,7 +101,9 @@ class Resident(BaseModel):
                 condition=Q(moved_out__isnull=True, relation="head"),
                 name="resident_one_head_per_household",
             ),
-            models.CheckConstraint(condition=Q(relation__in=[r.value for r in Relation]), name="resident_relation_valid"),
+            models.CheckConstraint(
+                condition=Q(relation__in=[r.value for r in Relation]), name="resident_relation_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(moved_out__isnull=True) | Q(moved_in__isnull=True) | Q(moved_out__gte=F("moved_in")),
                 name="resident_moved_out_after_in",
@@ -125,7 +127,9 @@ class BuildingHead(BaseModel):
         verbose_name = _("building head")
         verbose_name_plural = _("building heads")
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="buildinghead_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="buildinghead_end_after_start"
+            ),
             models.UniqueConstraint(
                 fields=["building", "person"], condition=Q(end__isnull=True), name="buildinghead_one_current"
             ),
@@ -153,15 +157,27 @@ class Responsibility(BaseModel):
         Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="responsibilities"
     )
     building = models.ForeignKey(
-        Building, verbose_name=_("building"), null=True, blank=True, on_delete=models.PROTECT,
+        Building,
+        verbose_name=_("building"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="responsibilities",
     )
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), null=True, blank=True, on_delete=models.PROTECT,
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="responsibilities",
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="responsible_members",
     )
     # The area the target lies in (the area itself, or the grid of the building/household/person):
@@ -178,18 +194,40 @@ class Responsibility(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="area", area__isnull=False, building__isnull=True, household__isnull=True,
-                      person__isnull=True)
-                    | Q(kind="building", area__isnull=True, building__isnull=False, household__isnull=True,
-                        person__isnull=True)
-                    | Q(kind="household", area__isnull=True, building__isnull=True, household__isnull=False,
-                        person__isnull=True)
-                    | Q(kind="person", area__isnull=True, building__isnull=True, household__isnull=True,
-                        person__isnull=False)
+                    Q(
+                        kind="area",
+                        area__isnull=False,
+                        building__isnull=True,
+                        household__isnull=True,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        kind="building",
+                        area__isnull=True,
+                        building__isnull=False,
+                        household__isnull=True,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        kind="household",
+                        area__isnull=True,
+                        building__isnull=True,
+                        household__isnull=False,
+                        person__isnull=True,
+                    )
+                    | Q(
+                        kind="person",
+                        area__isnull=True,
+                        building__isnull=True,
+                        household__isnull=True,
+                        person__isnull=False,
+                    )
                 ),
                 name="responsibility_exactly_one_target",
             ),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="responsibility_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="responsibility_end_after_start"
+            ),
         ]
         indexes = [
             models.Index(fields=["member", "end"]),

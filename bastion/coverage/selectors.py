@@ -86,8 +86,9 @@ def scope_targets(scope: Scope) -> Targets:
     return targets
 
 
-def own_record_q(scope: Scope, *, person_field: str = "person", household_field: str = "household",
-                 grid_field: str = "grid") -> Q:
+def own_record_q(
+    scope: Scope, *, person_field: str = "person", household_field: str = "household", grid_field: str = "grid"
+) -> Q:
     """Records (visits, isolations, …) of households and persons the user answers for."""
     t = scope_targets(scope)
     q = NOTHING
@@ -110,8 +111,11 @@ def own_person_q(scope: Scope) -> Q:
         q |= Q(pk__in=list(t.person_ids))
     hh = t.household_q()
     if not t.empty and (t.household_ids or t.building_ids or t.area_paths):
-        q |= Q(pk__in=Resident.objects.filter(moved_out__isnull=True, household__in=Household.objects.filter(hh))
-               .values("person_id"))
+        q |= Q(
+            pk__in=Resident.objects.filter(moved_out__isnull=True, household__in=Household.objects.filter(hh)).values(
+                "person_id"
+            )
+        )
     return q
 
 
@@ -127,15 +131,18 @@ def household_writable(scope: Scope, household: Household) -> bool:
         scope.unrestricted or any(household.grid.path.startswith(p) for p in scope.area_paths("coverage.change"))
     ):
         return True
-    return scope.has("coverage.change_own") and Household.objects.filter(
-        scope_targets(scope).household_q(), pk=household.pk
-    ).exists()
+    return (
+        scope.has("coverage.change_own")
+        and Household.objects.filter(scope_targets(scope).household_q(), pk=household.pk).exists()
+    )
 
 
 def person_writable(scope: Scope, person: Person) -> bool:
     if scope.has("coverage.change") and (
-        scope.unrestricted or (person.area is not None and any(
-            person.area.path.startswith(p) for p in scope.area_paths("coverage.change")))
+        scope.unrestricted
+        or (
+            person.area is not None and any(person.area.path.startswith(p) for p in scope.area_paths("coverage.change"))
+        )
     ):
         return True
     return scope.has("coverage.change_own") and Person.objects.filter(own_person_q(scope), pk=person.pk).exists()
@@ -182,8 +189,9 @@ def building_list(*, scope: Scope, area: Area | None = None) -> QuerySet[Buildin
     return qs.annotate(n_households=Count("households")).order_by("street", "compound", "number")
 
 
-def building_head_list(*, scope: Scope, building: Building | None = None, current: bool = True,
-                       person: Person | None = None) -> QuerySet[BuildingHead]:
+def building_head_list(
+    *, scope: Scope, building: Building | None = None, current: bool = True, person: Person | None = None
+) -> QuerySet[BuildingHead]:
     qs = BuildingHead.objects.filter(scope.area_q("coverage.view", "building__grid")).select_related(
         "person", "building"
     )
@@ -230,8 +238,9 @@ def responsibility_list(
         qs = qs.filter(scope_area__path__startswith=area.path)
     if household is not None:
         qs = qs.filter(
-            Q(household=household) | Q(building_id=household.building_id) | Q(person__residences__household=household,
-                                                                             person__residences__moved_out__isnull=True)
+            Q(household=household)
+            | Q(building_id=household.building_id)
+            | Q(person__residences__household=household, person__residences__moved_out__isnull=True)
             | Q(kind=TargetKind.AREA, area__in=_ancestor_ids(household.grid))
         )
     return qs.select_related("member", "area", "building", "household__building", "person").order_by("-start", "pk")
@@ -260,7 +269,7 @@ def uncovered_household_q(day: dt.date | None = None, prefix: str = "") -> Q:
     """Households (via prefix) that no active responsibility covers: not the household, its building or its area."""
     day = day or _today()
     pk_ref = f"{prefix}pk" if not prefix else f"{prefix}id"
-    return (
+    return Q(
         ~Exists(Responsibility.objects.filter(active_on_q(day), household_id=OuterRef(pk_ref)))
         & ~Exists(Responsibility.objects.filter(active_on_q(day), building_id=OuterRef(f"{prefix}building_id")))
         & ~_area_covers_grid_q(day, f"{prefix}grid__path")
@@ -282,21 +291,27 @@ def overloaded_members(*, scope: Scope, area: Area, threshold: int, day: dt.date
     rows = list(
         Responsibility.objects.filter(
             scope.area_q("coverage.view", "scope_area"), active_on_q(day), scope_area__path__startswith=area.path
-        ).exclude(kind=TargetKind.PERSON).values("member_id", "member__name", "kind", "area__path", "building_id",
-                                                 "household_id")
+        )
+        .exclude(kind=TargetKind.PERSON)
+        .values("member_id", "member__name", "kind", "area__path", "building_id", "household_id")
     )
     by_building = dict(
-        Household.objects.filter(grid__path__startswith=area.path).values("building_id").annotate(n=Count("pk"))
+        Household.objects.filter(grid__path__startswith=area.path)
+        .values("building_id")
+        .annotate(n=Count("pk"))
         .values_list("building_id", "n")
     )
     by_grid = list(
-        Household.objects.filter(grid__path__startswith=area.path).values("grid__path").annotate(n=Count("pk"))
+        Household.objects.filter(grid__path__startswith=area.path)
+        .values("grid__path")
+        .annotate(n=Count("pk"))
         .values_list("grid__path", "n")
     )
     totals: dict[int, dict[str, Any]] = {}
     for row in rows:
-        entry = totals.setdefault(row["member_id"], {"member_id": row["member_id"], "name": row["member__name"],
-                                                    "households": 0})
+        entry = totals.setdefault(
+            row["member_id"], {"member_id": row["member_id"], "name": row["member__name"], "households": 0}
+        )
         if row["kind"] == TargetKind.HOUSEHOLD:
             entry["households"] += 1
         elif row["kind"] == TargetKind.BUILDING:
@@ -318,13 +333,20 @@ def coverage_summary(*, scope: Scope, area: Area, day: dt.date | None = None) ->
 def member_choices(*, scope: Scope, area: Area, query: str = "") -> QuerySet[Person]:
     """Members and volunteers (current memberships) of organisations in or covering the area, in scope."""
     today = _today()
-    orgs = Organization.objects.filter(scope.org_visible_q("org.view")).filter(
-        Q(area__path__startswith=area.path) | Q(covered_areas__path__startswith=area.path)
-        | Q(area__in=_ancestor_ids(area), kind__in=["community_committee", "street_committee"])
-    ).values("pk")
-    members = Membership.objects.filter(organization__in=orgs).filter(
-        Q(start__isnull=True) | Q(start__lte=today), Q(end__isnull=True) | Q(end__gte=today)
-    ).values("person_id")
+    orgs = (
+        Organization.objects.filter(scope.org_visible_q("org.view"))
+        .filter(
+            Q(area__path__startswith=area.path)
+            | Q(covered_areas__path__startswith=area.path)
+            | Q(area__in=_ancestor_ids(area), kind__in=["community_committee", "street_committee"])
+        )
+        .values("pk")
+    )
+    members = (
+        Membership.objects.filter(organization__in=orgs)
+        .filter(Q(start__isnull=True) | Q(start__lte=today), Q(end__isnull=True) | Q(end__gte=today))
+        .values("person_id")
+    )
     qs = Person.objects.filter(pk__in=members)
     if query:
         qs = qs.filter(search_key__contains=normalise_query(query))

@@ -61,7 +61,9 @@ def household_key(building: Building, unit: str, room: str) -> str:
 
 def _check_grid(grid: Area) -> None:
     if grid.kind != AreaKind.GRID:
-        raise ValidationError({"grid": _("A household belongs to a grid; %(name)s is not a grid.") % {"name": grid.name}})
+        raise ValidationError(
+            {"grid": _("A household belongs to a grid; %(name)s is not a grid.") % {"name": grid.name}}
+        )
 
 
 def building_get_or_create(*, scope: Scope, grid: Area, street: str, compound: str = "", number: str) -> Building:
@@ -137,8 +139,11 @@ def household_create(
 
 def _household_search_key(household: Household) -> str:
     b = household.building
-    return (search_key(b.street, b.compound) + " " + _norm(f"{b.street}{b.compound}{b.number}{household.unit}"
-                                                           f"{household.room}"))[:600]
+    return (
+        search_key(b.street, b.compound)
+        + " "
+        + _norm(f"{b.street}{b.compound}{b.number}{household.unit}{household.room}")
+    )[:600]
 
 
 def _require_household_write(scope: Scope, household: Household) -> None:
@@ -196,20 +201,32 @@ def resident_add(
     with transaction.atomic():
         if person is None:
             if id_number and Person.objects.filter(id_number=id_number.strip().upper()).exists():
-                raise ValidationError({"id_number": _("A person with this ID number is already registered; "
-                                                      "choose them instead of entering them again.")})
+                raise ValidationError(
+                    {
+                        "id_number": _(
+                            "A person with this ID number is already registered; "
+                            "choose them instead of entering them again."
+                        )
+                    }
+                )
             person = person_create(
-                scope=acting(scope), name=name, area=household.grid, id_number=id_number, phone=phone,
-                gender=gender, birth_date=birth_date,
+                scope=acting(scope),
+                name=name,
+                area=household.grid,
+                id_number=id_number,
+                phone=phone,
+                gender=gender,
+                birth_date=birth_date,
             )
         current = Resident.objects.filter(person=person, moved_out__isnull=True).select_related("household").first()
         if current is not None:
             if current.household_id == household.pk:
                 raise ValidationError({"person": _("%(name)s already lives in this household.") % {"name": person}})
             resident_move_out(scope=scope, resident=current, day=moved_in or _today(), checked=False)
-        if relation == Relation.HEAD and Resident.objects.filter(
-            household=household, relation=Relation.HEAD, moved_out__isnull=True
-        ).exists():
+        if (
+            relation == Relation.HEAD
+            and Resident.objects.filter(household=household, relation=Relation.HEAD, moved_out__isnull=True).exists()
+        ):
             raise ValidationError({"relation": _("This household already has a head.")})
         resident = Resident.objects.create(household=household, person=person, relation=relation, moved_in=moved_in)
         if person.area_id != household.grid_id:
@@ -233,7 +250,9 @@ def resident_move_out(*, scope: Scope, resident: Resident, day: dt.date, checked
     return resident
 
 
-def building_head_assign(*, scope: Scope, building: Building, person: Person, start: dt.date | None = None) -> BuildingHead:
+def building_head_assign(
+    *, scope: Scope, building: Building, person: Person, start: dt.date | None = None
+) -> BuildingHead:
     scope.require("coverage.change", area=building.grid)
     start = start or _today()
     if BuildingHead.objects.filter(building=building, person=person, end__isnull=True).exists():
@@ -258,8 +277,9 @@ def building_head_end(*, scope: Scope, head: BuildingHead, end: dt.date) -> Buil
     return head
 
 
-def _target_area(*, area: Area | None, building: Building | None, household: Household | None,
-                 person: Person | None) -> tuple[str, Area]:
+def _target_area(
+    *, area: Area | None, building: Building | None, household: Household | None, person: Person | None
+) -> tuple[str, Area]:
     given = [t for t in (area, building, household, person) if t is not None]
     if len(given) != 1:
         raise ValidationError({"target": _("Choose exactly one area, building, household or person.")})
@@ -297,19 +317,27 @@ def responsibility_assign(
     if end is not None and end < start:
         raise ValidationError({"end": _("A responsibility cannot end before it starts.")})
     if not selectors.is_current_member(member, start):
-        raise ValidationError({"member": _("%(name)s is not a current member or volunteer of any branch.")
-                               % {"name": member}})
+        raise ValidationError(
+            {"member": _("%(name)s is not a current member or volunteer of any branch.") % {"name": member}}
+        )
     overlapping = Responsibility.objects.filter(
         member=member, kind=kind, area=area, building=building, household=household, person=person
-    ).filter(selectors.active_on_q(start) if end is None else (
-        (selectors.active_on_q(start)) | (selectors.active_on_q(end))
-    ))
+    ).filter(
+        selectors.active_on_q(start) if end is None else ((selectors.active_on_q(start)) | (selectors.active_on_q(end)))
+    )
     if overlapping.exists():
         raise ValidationError({"member": _("%(name)s already answers for this then.") % {"name": member}})
     with transaction.atomic():
         resp = Responsibility.objects.create(
-            member=member, kind=kind, area=area, building=building, household=household, person=person,
-            scope_area=scope_area, start=start, end=end,
+            member=member,
+            kind=kind,
+            area=area,
+            building=building,
+            household=household,
+            person=person,
+            scope_area=scope_area,
+            start=start,
+            end=end,
         )
         audit.record(scope.user, "responsibility.assign", resp, audit.diff({}, audit.snapshot(resp)))
     return resp
@@ -326,5 +354,7 @@ def responsibility_end(*, scope: Scope, responsibility: Responsibility, end: dt.
         before = audit.snapshot(responsibility)
         responsibility.end = end
         responsibility.save(update_fields=["end", "updated_at"])
-        audit.record(scope.user, "responsibility.end", responsibility, audit.diff(before, audit.snapshot(responsibility)))
+        audit.record(
+            scope.user, "responsibility.end", responsibility, audit.diff(before, audit.snapshot(responsibility))
+        )
     return responsibility

@@ -42,9 +42,9 @@ def index(request: HttpRequest) -> HttpResponse:
     mine = None
     if not targets.empty:
         mine = Paginator(
-            Household.objects.filter(targets.household_q()).select_related("building", "grid").order_by(
-                "building__street", "building__number", "unit", "room", "pk"
-            ),
+            Household.objects.filter(targets.household_q())
+            .select_related("building", "grid")
+            .order_by("building__street", "building__number", "unit", "room", "pk"),
             PAGE,
         ).get_page(request.GET.get("mine"))
     return render(request, "coverage/index.html", {"roots": roots, "areas": children, "mine": mine})
@@ -89,8 +89,11 @@ def households(request: HttpRequest) -> HttpResponse:
         node = area_get(scope=scope, pk=int(request.GET["area"]))
     qs = selectors.household_list(scope=scope, area=node, query=query, uncovered=request.GET.get("uncovered") == "1")
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
-    return render(request, "coverage/households.html", {"page": page, "q": query, "area": node,
-                                                        "can_add": scope.has("coverage.change")})
+    return render(
+        request,
+        "coverage/households.html",
+        {"page": page, "q": query, "area": node, "can_add": scope.has("coverage.change")},
+    )
 
 
 @scoped("coverage.view")
@@ -150,7 +153,7 @@ def household_new(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
             dup = [e for errs in getattr(exc, "error_dict", {}).values() for e in errs if e.code == "duplicate"]
             if dup:
-                duplicate = Household.objects.filter(pk=getattr(dup[0], "household_id", None)).first()
+                duplicate = Household.objects.filter(pk=getattr(dup[0], "household_id", 0)).first()
         else:
             messages.success(request, _("Household registered."))
             return redirect("coverage:household", pk=hh.pk)
@@ -163,8 +166,10 @@ def _target(request: HttpRequest, scope: Any, params: Any) -> tuple[dict[str, An
         hh = selectors.household_get(scope=scope, pk=int(params["household"]))
         return {"household": hh}, hh.grid, str(hh)
     if params.get("building"):
-        b = get_object_or_404(Building.objects.filter(scope.area_q("coverage.view", "grid")).select_related("grid"),
-                              pk=int(params["building"]))
+        b = get_object_or_404(
+            Building.objects.filter(scope.area_q("coverage.view", "grid")).select_related("grid"),
+            pk=int(params["building"]),
+        )
         return {"building": b}, b.grid, str(b)
     if params.get("person"):
         p: Person = person_get(scope=scope, pk=int(params["person"]))
@@ -192,8 +197,9 @@ def assign(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         member = get_object_or_404(selectors.member_choices(scope=scope, area=node), pk=form.cleaned_data["member"])
         try:
-            services.responsibility_assign(scope=scope, member=member, start=form.cleaned_data["start"],
-                                           end=form.cleaned_data["end"], **target)
+            services.responsibility_assign(
+                scope=scope, member=member, start=form.cleaned_data["start"], end=form.cleaned_data["end"], **target
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -206,10 +212,18 @@ def assign(request: HttpRequest) -> HttpResponse:
     candidates = Paginator(selectors.member_choices(scope=scope, area=node, query=query), PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "coverage/assign.html", {
-        "form": form, "label": label, "node": node, "candidates": candidates, "q": query,
-        "target_qs": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "coverage/assign.html",
+        {
+            "form": form,
+            "label": label,
+            "node": node,
+            "candidates": candidates,
+            "q": query,
+            "target_qs": request.GET.urlencode(),
+        },
+    )
 
 
 @scoped("coverage.assign")

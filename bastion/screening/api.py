@@ -22,19 +22,16 @@ from bastion.areas.selectors import area_get
 from bastion.core.apiutil import fields_renamed, referenced
 from bastion.coverage import selectors as coverage
 from bastion.people.models import Person
-from bastion.people.selectors import person_get
 from bastion.screening import selectors, services
 from bastion.screening.models import (
     Channel,
     Contact,
     Isolation,
-    IsolationCheck,
     IsolationKind,
     IsolationStatus,
     Outcome,
     Referral,
     ReferralOutcome,
-    ReleaseRecord,
     ScreeningTask,
     ScreeningVisit,
     Symptom,
@@ -273,7 +270,10 @@ def list_visits(  # type: ignore[no-untyped-def]
     scope = _scope(request)
     _read(scope)
     qs = selectors.screening_visit_list(
-        scope=scope, period_start=period_start, period_end=period_end, household_id=household_id,
+        scope=scope,
+        period_start=period_start,
+        period_end=period_end,
+        household_id=household_id,
         area=area_get(scope=scope, pk=area_id) if area_id else None,
     )
     return qs.filter(person_id=person_id) if person_id else qs
@@ -316,8 +316,13 @@ def list_isolations(  # type: ignore[no-untyped-def]
 ):
     scope = _scope(request)
     _read(scope)
-    qs = selectors.isolation_list(scope=scope, status=status, period_start=period_start, period_end=period_end,
-                                  area=area_get(scope=scope, pk=area_id) if area_id else None)
+    qs = selectors.isolation_list(
+        scope=scope,
+        status=status,
+        period_start=period_start,
+        period_end=period_end,
+        area=area_get(scope=scope, pk=area_id) if area_id else None,
+    )
     return qs.filter(person_id=person_id) if person_id else qs
 
 
@@ -390,12 +395,15 @@ def list_release_records(request: HttpRequest):  # type: ignore[no-untyped-def]
 @login_scoped
 @paginate(LimitOffsetPagination)
 def list_referrals(  # type: ignore[no-untyped-def]
-    request: HttpRequest, period_start: dt.date | None = None, period_end: dt.date | None = None,
+    request: HttpRequest,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
     pending: bool = False,
 ):
     _read(_scope(request))
-    return selectors.referral_list(scope=_scope(request), period_start=period_start, period_end=period_end,
-                                   pending=pending)
+    return selectors.referral_list(
+        scope=_scope(request), period_start=period_start, period_end=period_end, pending=pending
+    )
 
 
 @router.post("/referrals", response={201: ReferralOut})
@@ -461,8 +469,15 @@ def cancel_task(request: HttpRequest, task_id: int) -> ScreeningTask:
 def today(request: HttpRequest):  # type: ignore[no-untyped-def]
     """What the caller must visit or check today, overdue first."""
     return [
-        {"kind": i.kind, "due": i.due, "overdue": i.overdue, "title": i.title, "detail": i.detail,
-         "object_type": i.obj._meta.model_name, "object_id": i.obj.pk}
+        {
+            "kind": i.kind,
+            "due": i.due,
+            "overdue": i.overdue,
+            "title": i.title,
+            "detail": i.detail,
+            "object_type": i.obj._meta.model_name,
+            "object_id": i.obj.pk,
+        }
         for i in selectors.today_items(scope=_scope(request))
     ]
 
@@ -500,6 +515,7 @@ def revoke_self_report_link(request: HttpRequest, household_id: int) -> Status:
 @router.post("/self-report/{token}", response={201: SelfReportOut}, auth=None)
 @public("a resident's own daily check through the household's signed, expiring, revocable link; rate-limited")
 def submit_self_report(request: HttpRequest, token: str, payload: SelfReportIn) -> Status:
-    services.self_report_submit(token=token, client_ip=request.META.get("REMOTE_ADDR", "") or "unknown",
-                                **payload.dict())
+    services.self_report_submit(
+        token=token, client_ip=request.META.get("REMOTE_ADDR", "") or "unknown", **payload.dict()
+    )
     return Status(201, {"received": True})

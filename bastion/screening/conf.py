@@ -10,7 +10,7 @@ from django.conf import settings
 def _int(name: str, default: int) -> int:
     value = getattr(settings, name, None)
     if value is None:
-        value = os.environ.get(name, default)
+        value = os.environ.get(name) or default
     return int(value)
 
 

@@ -54,7 +54,11 @@ class Symptom(models.TextChoices):
 class ScreeningVisit(BaseModel):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="screenings")
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), null=True, blank=True, on_delete=models.PROTECT,
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="screenings",
     )
     grid = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
@@ -75,9 +79,7 @@ class ScreeningVisit(BaseModel):
     temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.NO_RISK)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    task = models.ForeignKey(
-        "ScreeningTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
-    )
+    task = models.ForeignKey("ScreeningTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="visits")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -117,7 +119,11 @@ class IsolationStatus(models.TextChoices):
 class Isolation(BaseModel):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="isolations")
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), null=True, blank=True, on_delete=models.PROTECT,
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="isolations",
     )
     grid = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
@@ -139,7 +145,9 @@ class Isolation(BaseModel):
         ordering = ["-start", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(days__gte=1, days__lte=60), name="isolation_days_range"),
-            models.CheckConstraint(condition=Q(checks_per_day__gte=1, checks_per_day__lte=6), name="isolation_checks_range"),
+            models.CheckConstraint(
+                condition=Q(checks_per_day__gte=1, checks_per_day__lte=6), name="isolation_checks_range"
+            ),
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="isolation_end_after_start"
             ),
@@ -206,7 +214,9 @@ class Referral(BaseModel):
     at = models.DateTimeField(_("time"))
     destination = models.CharField(_("fever clinic"), max_length=200)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    visit = models.ForeignKey(ScreeningVisit, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals")
+    visit = models.ForeignKey(
+        ScreeningVisit, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
+    )
     isolation = models.ForeignKey(Isolation, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals")
     outcome = models.CharField(_("outcome"), max_length=16, choices=ReferralOutcome.choices, default="pending")
     outcome_at = models.DateTimeField(_("outcome time"), null=True, blank=True)
@@ -224,7 +234,8 @@ class Referral(BaseModel):
                 condition=Q(outcome="pending") | Q(outcome_at__isnull=False), name="referral_outcome_has_time"
             ),
             models.CheckConstraint(
-                condition=Q(outcome_at__isnull=True) | Q(outcome_at__gte=F("at")), name="referral_outcome_after_referral"
+                condition=Q(outcome_at__isnull=True) | Q(outcome_at__gte=F("at")),
+                name="referral_outcome_after_referral",
             ),
         ]
 

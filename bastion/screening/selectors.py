@@ -133,8 +133,12 @@ def unassigned_isolations(*, scope: Scope, area: Area, day: dt.date | None = Non
 
 
 def referral_list(
-    *, scope: Scope, period_start: dt.date | None = None, period_end: dt.date | None = None,
-    person: Person | None = None, pending: bool = False,
+    *,
+    scope: Scope,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    person: Person | None = None,
+    pending: bool = False,
 ) -> QuerySet[Referral]:
     qs = _period(Referral.objects.filter(visible_q(scope)), "at", period_start, period_end)
     if person is not None:
@@ -175,7 +179,9 @@ def task_visible_q(scope: Scope) -> Q:
     return q
 
 
-def task_list(*, scope: Scope, status: str | None = TaskStatus.OPEN, area: Area | None = None) -> QuerySet[ScreeningTask]:
+def task_list(
+    *, scope: Scope, status: str | None = TaskStatus.OPEN, area: Area | None = None
+) -> QuerySet[ScreeningTask]:
     qs = ScreeningTask.objects.filter(task_visible_q(scope))
     if status:
         qs = qs.filter(status=status)
@@ -240,8 +246,11 @@ def today_items(*, scope: Scope, now: dt.datetime | None = None, limit: int = 50
         day_no = (today - iso.start).days + 1
         if iso.planned_end <= today:
             due = _start_of(iso.planned_end)
-            items.append(TodayItem("release", due, iso.planned_end < today, iso.person.name,
-                                   f"{iso.start:%m-%d}+{iso.days}", iso))
+            items.append(
+                TodayItem(
+                    "release", due, iso.planned_end < today, iso.person.name, f"{iso.start:%m-%d}+{iso.days}", iso
+                )
+            )
             continue
         interval = dt.timedelta(hours=24 / iso.checks_per_day)
         last = iso.last_at  # type: ignore[attr-defined]
@@ -250,31 +259,43 @@ def today_items(*, scope: Scope, now: dt.datetime | None = None, limit: int = 50
             continue
         if iso.done_today >= iso.checks_per_day:  # type: ignore[attr-defined]
             continue
-        items.append(TodayItem("check", due, due < now, iso.person.name,
-                               f"{day_no}/{iso.days} · {iso.done_today}/{iso.checks_per_day}", iso))  # type: ignore[attr-defined]
+        items.append(
+            TodayItem(
+                "check",
+                due,
+                due < now,
+                iso.person.name,
+                f"{day_no}/{iso.days} · {iso.done_today}/{iso.checks_per_day}",
+                iso,
+            )
+        )  # type: ignore[attr-defined]
 
     tasks = (
         ScreeningTask.objects.filter(_task_today_q(scope), status=TaskStatus.OPEN, due__lte=today)
-        .select_related("household__building", "person", "area").order_by("due", "pk")[:limit]
+        .select_related("household__building", "person", "area")
+        .order_by("due", "pk")[:limit]
     )
     for task in tasks:
         items.append(TodayItem("task", _start_of(task.due), task.due < today, task.name, task.reason, task))
 
     visits = (
         ScreeningVisit.objects.filter(_today_q(scope), channel=Channel.SELF_REPORT, reviewed_at__isnull=True)
-        .select_related("person", "household__building").order_by("at", "pk")[:limit]
+        .select_related("person", "household__building")
+        .order_by("at", "pk")[:limit]
     )
     for visit in visits:
-        items.append(TodayItem("self_report", visit.at, False, visit.person.name,
-                               f"{visit.temperature or ''}", visit))
+        items.append(TodayItem("self_report", visit.at, False, visit.person.name, f"{visit.temperature or ''}", visit))
     checks = (
-        IsolationCheck.objects.filter(_today_q(scope, prefix="isolation__"), channel=Channel.SELF_REPORT,
-                                      reviewed_at__isnull=True)
-        .select_related("isolation__person", "isolation__household__building").order_by("at", "pk")[:limit]
+        IsolationCheck.objects.filter(
+            _today_q(scope, prefix="isolation__"), channel=Channel.SELF_REPORT, reviewed_at__isnull=True
+        )
+        .select_related("isolation__person", "isolation__household__building")
+        .order_by("at", "pk")[:limit]
     )
     for check in checks:
-        items.append(TodayItem("self_report", check.at, False, check.isolation.person.name,
-                               f"{check.temperature or ''}", check))
+        items.append(
+            TodayItem("self_report", check.at, False, check.isolation.person.name, f"{check.temperature or ''}", check)
+        )
     items.sort(key=lambda i: (not i.overdue, i.due))
     return items
 

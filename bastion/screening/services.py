@@ -66,8 +66,10 @@ def clean_temperature(value: Any, field: str = "temperature") -> Decimal | None:
         raise ValidationError({field: _("A temperature is a number such as 36.5.")}) from exc
     if not TEMPERATURE_MIN <= temp <= TEMPERATURE_MAX:
         raise ValidationError(
-            {field: _("A body temperature must be between %(min)s and %(max)s °C; check the reading.")
-             % {"min": TEMPERATURE_MIN, "max": TEMPERATURE_MAX}}
+            {
+                field: _("A body temperature must be between %(min)s and %(max)s °C; check the reading.")
+                % {"min": TEMPERATURE_MIN, "max": TEMPERATURE_MAX}
+            }
         )
     return temp
 
@@ -130,7 +132,7 @@ def _health_audit(scope: Scope, verb: str, obj: Any, fields: list[str]) -> None:
 
 def _collect_identity(scope: Scope, person: Person, id_number: str, phone: str) -> None:
     """Store an ID number or phone only when the person has none yet: nobody is asked twice."""
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     if id_number and id_number.strip():
         try:
             number = parse_resident_id(id_number).number
@@ -209,20 +211,43 @@ def visit_record(
     with transaction.atomic():
         _collect_identity(scope, person, id_number, phone)
         visit = ScreeningVisit.objects.create(
-            person=person, household=household, grid=grid, channel=channel, at=at,
-            member=member or _member_of(scope), recorded_by=scope.user if scope.user else None,
-            travelled=travelled, travel_origin=travel_origin, return_date=return_date, contact=contact,
-            symptoms=symptom_list, temperature=temp, outcome=outcome, note=(note or "").strip()[:300], task=task,
+            person=person,
+            household=household,
+            grid=grid,
+            channel=channel,
+            at=at,
+            member=member or _member_of(scope),
+            recorded_by=scope.user if scope.user else None,
+            travelled=travelled,
+            travel_origin=travel_origin,
+            return_date=return_date,
+            contact=contact,
+            symptoms=symptom_list,
+            temperature=temp,
+            outcome=outcome,
+            note=(note or "").strip()[:300],
+            task=task,
         )
         _health_audit(scope, "screening_visit.record", visit, ["channel", "outcome"])
         if outcome == Outcome.HOME_ISOLATION:
             isolation_start(
-                scope=scope, person=person, household=household, reason=isolation_reason or _reason_of(visit),
-                start=timezone.localdate(at), days=isolation_days, visit=visit,
+                scope=scope,
+                person=person,
+                household=household,
+                reason=isolation_reason or _reason_of(visit),
+                start=timezone.localdate(at),
+                days=isolation_days,
+                visit=visit,
             )
         elif outcome == Outcome.REFERRAL:
-            referral_create(scope=scope, person=person, destination=referral_destination, at=at,
-                            reason=_reason_of(visit), visit=visit)
+            referral_create(
+                scope=scope,
+                person=person,
+                destination=referral_destination,
+                at=at,
+                reason=_reason_of(visit),
+                visit=visit,
+            )
         if task is not None:
             _task_close(scope, task, TaskStatus.DONE)
     return visit
@@ -288,8 +313,15 @@ def isolation_start(
         try:
             with transaction.atomic():
                 iso = Isolation.objects.create(
-                    person=person, household=household, grid=grid, kind=kind, reason=reason[:200], start=start,
-                    days=days, checks_per_day=checks, visit=visit,
+                    person=person,
+                    household=household,
+                    grid=grid,
+                    kind=kind,
+                    reason=reason[:200],
+                    start=start,
+                    days=days,
+                    checks_per_day=checks,
+                    visit=visit,
                 )
         except IntegrityError as exc:
             raise ValidationError({"person": _("%(name)s is already under isolation.") % {"name": person}}) from exc
@@ -308,7 +340,9 @@ def isolation_set_period(*, scope: Scope, isolation: Isolation, days: int) -> Is
         before = audit.snapshot(isolation, ["days"])
         isolation.days = int(days)
         isolation.save(update_fields=["days", "updated_at"])
-        audit.record(scope.user, "isolation.set_period", isolation, audit.diff(before, audit.snapshot(isolation, ["days"])))
+        audit.record(
+            scope.user, "isolation.set_period", isolation, audit.diff(before, audit.snapshot(isolation, ["days"]))
+        )
     return isolation
 
 
@@ -338,12 +372,20 @@ def isolation_check_record(
     with transaction.atomic():
         iso = Isolation.objects.select_for_update().get(pk=isolation.pk)
         if iso.status != IsolationStatus.ACTIVE:
-            raise ValidationError({"isolation": _("This isolation has ended (%(status)s); no more checks are recorded.")
-                                   % {"status": IsolationStatus(iso.status).label}})
+            raise ValidationError(
+                {
+                    "isolation": _("This isolation has ended (%(status)s); no more checks are recorded.")
+                    % {"status": IsolationStatus(iso.status).label}
+                }
+            )
         if timezone.localdate(at) < iso.start:
             raise ValidationError({"at": _("This time is before the isolation started.")})
         check = IsolationCheck.objects.create(
-            isolation=iso, at=at, channel=channel, temperature=temp, symptoms=symptom_list,
+            isolation=iso,
+            at=at,
+            channel=channel,
+            temperature=temp,
+            symptoms=symptom_list,
             note=(note or "").strip()[:300],
             member=(member or _member_of(scope)) if scope is not None else None,
             recorded_by=scope.user if scope is not None and scope.user else None,
@@ -382,15 +424,19 @@ def isolation_release(*, scope: Scope, isolation: Isolation, end: dt.date | None
         if iso.status != IsolationStatus.ACTIVE:
             raise ValidationError({"isolation": _("This isolation has already ended.")})
         if end < iso.start:
-            raise ValidationError({"end": _("An isolation cannot end before it starts (%(start)s).")
-                                   % {"start": iso.start.isoformat()}})
+            raise ValidationError(
+                {"end": _("An isolation cannot end before it starts (%(start)s).") % {"start": iso.start.isoformat()}}
+            )
         iso.status = IsolationStatus.RELEASED
         iso.end = end
         iso.save(update_fields=["status", "end", "updated_at"])
         community = _community_of(iso.grid)
         seq = ReleaseRecord.objects.filter(community=community, issued_on__year=end.year).count() + 1
         record = ReleaseRecord.objects.create(
-            isolation=iso, community=community, issued_on=end, issued_by=scope.user if scope.user else None,
+            isolation=iso,
+            community=community,
+            issued_on=end,
+            issued_by=scope.user if scope.user else None,
             number=f"{community.code or community.pk}-{end.year}-{seq:05d}",
         )
         audit.record(scope.user, "isolation.release", iso, {"status": ["active", "released"], "end": [None, str(end)]})
@@ -427,8 +473,14 @@ def referral_create(
             iso.save(update_fields=["status", "end", "updated_at"])
             audit.record(scope.user, "isolation.refer", iso, {"status": ["active", "referred"]})
         referral = Referral.objects.create(
-            person=person, household=household, grid=grid, at=at, destination=destination[:200],
-            reason=(reason or "").strip()[:200], visit=visit, isolation=iso,
+            person=person,
+            household=household,
+            grid=grid,
+            at=at,
+            destination=destination[:200],
+            reason=(reason or "").strip()[:200],
+            visit=visit,
+            isolation=iso,
         )
         _health_audit(scope, "referral.create", referral, ["destination"])
     return referral
@@ -503,9 +555,16 @@ def screening_task_create(
         household = None
     with transaction.atomic():
         task = ScreeningTask.objects.create(
-            area=household.grid if household else area, household=household, person=person,
-            name=name or (person.name if person else ""), phone=e164, id_number=number,
-            address=(address or "").strip()[:300], reason=reason.strip()[:300], source=source.strip()[:200], due=due,
+            area=household.grid if household else area,
+            household=household,
+            person=person,
+            name=name or (person.name if person else ""),
+            phone=e164,
+            id_number=number,
+            address=(address or "").strip()[:300],
+            reason=reason.strip()[:300],
+            source=source.strip()[:200],
+            due=due,
             created_by=scope.user if scope.user else None,
         )
         audit.record(scope.user, "screening_task.create", task, {"fields": ["area", "due", "source"]})
@@ -566,8 +625,7 @@ def self_report_token(*, scope: Scope, household: Household) -> str:
 
 
 def _sign(household: Household) -> str:
-    return signing.dumps({"h": household.pk, "v": household.self_report_version}, salt=SELF_REPORT_SALT,
-                         compress=True)
+    return signing.dumps({"h": household.pk, "v": household.self_report_version}, salt=SELF_REPORT_SALT, compress=True)
 
 
 def self_report_revoke(*, scope: Scope, household: Household) -> Household:
@@ -588,12 +646,16 @@ def self_report_household(token: str) -> Household:
     try:
         data = signing.loads(token, salt=SELF_REPORT_SALT, max_age=max_age)
     except signing.SignatureExpired as exc:
-        raise ValidationError({"token": _("This link has expired; ask your building head or grid for a new one.")}) from exc
+        raise ValidationError(
+            {"token": _("This link has expired; ask your building head or grid for a new one.")}
+        ) from exc
     except signing.BadSignature as exc:
         raise ValidationError({"token": _("This link is not valid.")}) from exc
     household = Household.objects.filter(pk=data.get("h")).select_related("building", "grid").first()
     if household is None or household.self_report_version != data.get("v") or not household.self_report_enabled:
-        raise ValidationError({"token": _("This link has been withdrawn; ask your building head or grid for a new one.")})
+        raise ValidationError(
+            {"token": _("This link has been withdrawn; ask your building head or grid for a new one.")}
+        )
     return household
 
 
@@ -610,8 +672,11 @@ def self_report_rate_check(token: str, client_ip: str) -> None:
         count = 1
     if count > limit:
         raise ValidationError(
-            {"token": ValidationError(_("Too many reports from this link; please try again in an hour."),
-                                      code="rate_limited")}
+            {
+                "token": ValidationError(
+                    _("Too many reports from this link; please try again in an hour."), code="rate_limited"
+                )
+            }
         )
 
 
@@ -631,9 +696,11 @@ def self_report_submit(
     """
     household = self_report_household(token)
     self_report_rate_check(token, client_ip)
-    resident = Resident.objects.filter(household=household, person_id=person_id, moved_out__isnull=True).select_related(
-        "person"
-    ).first()
+    resident = (
+        Resident.objects.filter(household=household, person_id=person_id, moved_out__isnull=True)
+        .select_related("person")
+        .first()
+    )
     if resident is None:
         raise ValidationError({"person": _("Choose who is reporting.")})
     temp = clean_temperature(temperature)
@@ -642,13 +709,20 @@ def self_report_submit(
     person = resident.person
     iso = Isolation.objects.filter(person=person, status=IsolationStatus.ACTIVE).first()
     if iso is not None:
-        return isolation_check_record(scope=None, isolation=iso, temperature=temp, symptoms=symptoms,
-                                      channel=Channel.SELF_REPORT, note=note)
+        return isolation_check_record(
+            scope=None, isolation=iso, temperature=temp, symptoms=symptoms, channel=Channel.SELF_REPORT, note=note
+        )
     symptom_list = clean_symptoms(symptoms)
     with transaction.atomic():
         visit = ScreeningVisit.objects.create(
-            person=person, household=household, grid=household.grid, channel=Channel.SELF_REPORT,
-            at=timezone.now(), temperature=temp, symptoms=symptom_list, note=(note or "").strip()[:300],
+            person=person,
+            household=household,
+            grid=household.grid,
+            channel=Channel.SELF_REPORT,
+            at=timezone.now(),
+            temperature=temp,
+            symptoms=symptom_list,
+            note=(note or "").strip()[:300],
             outcome=Outcome.NO_RISK,
         )
         audit.record(None, "screening_visit.self_report", visit, {"fields": ["temperature"]})

@@ -82,8 +82,12 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     recent = selectors.recent_visit(scope=scope, person=person)
     initial: dict[str, Any] = {}
     if recent is not None:
-        initial = {"travelled": recent.travelled, "travel_origin": recent.travel_origin,
-                   "return_date": recent.return_date, "contact": recent.contact}
+        initial = {
+            "travelled": recent.travelled,
+            "travel_origin": recent.travel_origin,
+            "return_date": recent.return_date,
+            "contact": recent.contact,
+        }
     form = VisitForm(request.POST or None, initial=initial)
     # Collect once: an ID number or phone already on record is never asked for again.
     if person.id_number:
@@ -99,11 +103,20 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Screening of %(name)s saved.") % {"name": person.name})
             return redirect("screening:today")
-    return render(request, "screening/visit_form.html", {
-        "form": form, "person": person, "household": household, "recent": recent, "task": task,
-        "recent_days": conf.recent_days(), "travel_days": conf.travel_days(),
-        "default_days": conf.isolation_days(),
-    })
+    return render(
+        request,
+        "screening/visit_form.html",
+        {
+            "form": form,
+            "person": person,
+            "household": household,
+            "recent": recent,
+            "task": task,
+            "recent_days": conf.recent_days(),
+            "travel_days": conf.travel_days(),
+            "default_days": conf.isolation_days(),
+        },
+    )
 
 
 @login_scoped
@@ -122,14 +135,22 @@ def isolation(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Check of %(name)s saved.") % {"name": iso.person.name})
             return redirect("screening:today")
     checks = Paginator(selectors.isolation_check_list(isolation=iso), 20).get_page(request.GET.get("page"))
-    return render(request, "screening/isolation.html", {
-        "iso": iso, "form": form, "checks": checks, "release_form": ReleaseForm(), "period_form": PeriodForm(
-            initial={"days": iso.days}), "referral_form": ReferralForm(),
-        "referrals": selectors.referral_list(scope=scope, person=iso.person)[:5],
-        "active": iso.status == IsolationStatus.ACTIVE,
-        "referral_outcomes": [c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
-        "can_record": scope.has("screening.record") or scope.has("screening.record_own"),
-    })
+    return render(
+        request,
+        "screening/isolation.html",
+        {
+            "iso": iso,
+            "form": form,
+            "checks": checks,
+            "release_form": ReleaseForm(),
+            "period_form": PeriodForm(initial={"days": iso.days}),
+            "referral_form": ReferralForm(),
+            "referrals": selectors.referral_list(scope=scope, person=iso.person)[:5],
+            "active": iso.status == IsolationStatus.ACTIVE,
+            "referral_outcomes": [c for c in ReferralOutcome.choices if c[0] != ReferralOutcome.PENDING],
+            "can_record": scope.has("screening.record") or scope.has("screening.record_own"),
+        },
+    )
 
 
 def _post_only(request: HttpRequest) -> HttpResponse | None:
@@ -162,8 +183,9 @@ def isolation_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             ref = ReferralForm(request.POST)
             if not ref.is_valid():
                 raise ValidationError({"destination": _("Name the fever clinic the person is referred to.")})
-            services.referral_create(scope=scope, person=iso.person, destination=ref.cleaned_data["destination"],
-                                     reason=iso.reason)
+            services.referral_create(
+                scope=scope, person=iso.person, destination=ref.cleaned_data["destination"], reason=iso.reason
+            )
             messages.success(request, _("Referral recorded."))
         else:
             return HttpResponse(status=404)
@@ -223,9 +245,14 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
         from bastion.core.text import normalise_query
 
         q = scope.person_visible_q("person.view")
-        candidates = Person.objects.filter(q, search_key__contains=normalise_query(item.name)).order_by("name", "pk")[:20]
-    return render(request, "screening/task.html", {"task": item, "candidates": candidates,
-                                                   "can_cancel": scope.has("screening.record")})
+        candidates = Person.objects.filter(q, search_key__contains=normalise_query(item.name)).order_by("name", "pk")[
+            :20
+        ]
+    return render(
+        request,
+        "screening/task.html",
+        {"task": item, "candidates": candidates, "can_cancel": scope.has("screening.record")},
+    )
 
 
 @login_scoped
@@ -260,9 +287,16 @@ def self_report_link(request: HttpRequest, pk: int) -> HttpResponse:
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="svg", scale=6, xmldecl=False, svgns=True)
     svg = mark_safe(buffer.getvalue().decode())  # noqa: S308 - SVG produced by segno from our own URL
-    return render(request, "screening/self_report_link.html", {
-        "household": household, "url": url, "svg": svg, "max_age": conf.self_report_max_age_days(),
-    })
+    return render(
+        request,
+        "screening/self_report_link.html",
+        {
+            "household": household,
+            "url": url,
+            "svg": svg,
+            "max_age": conf.self_report_max_age_days(),
+        },
+    )
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -278,13 +312,14 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
     residents = list(coverage.resident_list(household=household))
     form = SelfReportForm(request.POST or None)
     # Only given names are shown to whoever holds the link; surnames stay masked.
-    form.fields["person"].choices = [(r.person_id, _mask_name(r.person.name)) for r in residents]
+    form.fields["person"].choices = [(r.person_id, _mask_name(r.person.name)) for r in residents]  # type: ignore[attr-defined]
     done = False
     if request.method == "POST" and form.is_valid():
         try:
             data = dict(form.cleaned_data)
-            services.self_report_submit(token=token, client_ip=_client_ip(request), person_id=data.pop("person"),
-                                        **data)
+            services.self_report_submit(
+                token=token, client_ip=_client_ip(request), person_id=data.pop("person"), **data
+            )
         except ValidationError as exc:
             token_errors = getattr(exc, "error_dict", {}).get("token")
             if token_errors:
@@ -294,10 +329,9 @@ def self_report(request: HttpRequest, token: str) -> HttpResponse:
         else:
             done = True
             form = SelfReportForm()
-            form.fields["person"].choices = [(r.person_id, _mask_name(r.person.name)) for r in residents]
+            form.fields["person"].choices = [(r.person_id, _mask_name(r.person.name)) for r in residents]  # type: ignore[attr-defined]
     return render(request, "screening/self_report.html", {"form": form, "done": done, "symptoms": Symptom})
 
 
 def _mask_name(name: str) -> str:
     return ("*" + name[1:]) if len(name) > 1 else name
-

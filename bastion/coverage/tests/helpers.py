@@ -23,7 +23,9 @@ def valid_id(birth: str = "19900101", seq: str = "123") -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def household(grid: Any, room: str = "101", street: str = "仰口路1號", building: str = "1號樓", unit: str = "1") -> Household:
+def household(
+    grid: Any, room: str = "101", street: str = "仰口路1號", building: str = "1號樓", unit: str = "1"
+) -> Household:
     return household_create(scope=system_scope(), grid=grid, street=street, building=building, unit=unit, room=room)
 
 
@@ -34,8 +36,9 @@ def resident(hh: Household, name: str = "張三", relation: str = "head", **kw: 
 def member(district: Any, name: str = "李志願", grid: Any = None, branch: int = 0) -> Person:
     s = system_scope()
     person = person_create(scope=s, name=name, area=grid or district.grids[branch])
-    membership_create(scope=s, person=person, organization=district.pioneer_branches[branch], role="member",
-                      start=dt.date(2020, 1, 1))
+    membership_create(
+        scope=s, person=person, organization=district.pioneer_branches[branch], role="member", start=dt.date(2020, 1, 1)
+    )
     return person
 
 

@@ -20,15 +20,22 @@ def test_api_volunteer_reads_their_grid_and_writes_only_their_households(distric
     listed = client.get("/api/coverage/households").json()
     assert {h["id"] for h in listed["items"]} == {mine.pk, other.pk}
     assert client.get(f"/api/coverage/households/{elsewhere.pk}").status_code == 404
-    ok = _post(client, f"/api/coverage/households/{mine.pk}/residents", {"relation": "head", "name": "趙六",
-                                                                         "id_number": ID_A})
+    ok = _post(
+        client, f"/api/coverage/households/{mine.pk}/residents", {"relation": "head", "name": "趙六", "id_number": ID_A}
+    )
     assert ok.status_code == 201 and ok.json()["id_number_masked"].endswith(ID_A[-4:])
     assert ID_A not in ok.content.decode()
     refused = _post(client, f"/api/coverage/households/{other.pk}/residents", {"relation": "head", "name": "錢七"})
     assert refused.status_code == 403
     # a volunteer may not register households or assign
-    assert _post(client, "/api/coverage/households", {"grid_id": district.grids[0].pk, "street": "x",
-                                                      "building": "1", "room": "1"}).status_code == 403
+    assert (
+        _post(
+            client,
+            "/api/coverage/households",
+            {"grid_id": district.grids[0].pk, "street": "x", "building": "1", "room": "1"},
+        ).status_code
+        == 403
+    )
 
 
 def test_api_duplicate_address_names_the_field_and_the_existing_household(district, make_user, client_for):
@@ -80,16 +87,18 @@ def test_coverage_page_shows_gaps_and_they_close_when_assigned(district, make_us
     assert f"?household={hh.pk}" not in page and f"?person={person.pk}" not in page
 
 
-def test_coverage_page_runs_a_constant_number_of_queries(district, make_user, client_for,
-                                                         django_assert_max_num_queries):
+def test_coverage_page_runs_a_constant_number_of_queries(
+    district, make_user, client_for, django_assert_max_num_queries
+):
     client = client_for(make_user("community_worker", area=district.communities[0]))
     m = member(district)
     url = f"/coverage/areas/{district.communities[0].pk}/?max=1"
 
     def grow(n, offset):
         for i in range(n):
-            hh = household(district.grids[i % 2], room=f"{offset + i}", building=f"{i % 3}號樓",
-                           street=f"仰口路{i % 2}號")
+            hh = household(
+                district.grids[i % 2], room=f"{offset + i}", building=f"{i % 3}號樓", street=f"仰口路{i % 2}號"
+            )
             p = resident(hh, name=f"居民{offset + i}")
             isolation_start(scope=system_scope(), person=p, reason="密接")
             if i % 3 == 0:
@@ -106,11 +115,14 @@ def test_coverage_page_runs_a_constant_number_of_queries(district, make_user, cl
 def test_household_page_adds_a_resident_and_refuses_a_bad_id(district, make_user, client_for):
     hh = household(district.grids[0])
     client = client_for(make_user("community_worker", area=district.communities[0]))
-    bad = client.post(f"/coverage/households/{hh.pk}/", {"r-name": "王五", "r-relation": "head",
-                                                         "r-id_number": ID_A[:-1] + "8", "r-gender": "U"})
+    bad = client.post(
+        f"/coverage/households/{hh.pk}/",
+        {"r-name": "王五", "r-relation": "head", "r-id_number": ID_A[:-1] + "8", "r-gender": "U"},
+    )
     assert bad.status_code == 200 and hh.residents.count() == 0
-    good = client.post(f"/coverage/households/{hh.pk}/", {"r-name": "王五", "r-relation": "head",
-                                                          "r-id_number": ID_A, "r-gender": "U"})
+    good = client.post(
+        f"/coverage/households/{hh.pk}/", {"r-name": "王五", "r-relation": "head", "r-id_number": ID_A, "r-gender": "U"}
+    )
     assert good.status_code == 302 and hh.residents.count() == 1
     page = client.get(f"/coverage/households/{hh.pk}/").content.decode()
     assert "王五" in page and ID_A not in page
@@ -119,8 +131,10 @@ def test_household_page_adds_a_resident_and_refuses_a_bad_id(district, make_user
 def test_household_new_page_points_at_the_duplicate(district, make_user, client_for):
     existing = household(district.grids[0], room="101")
     client = client_for(make_user("community_worker", area=district.communities[0]))
-    response = client.post("/coverage/households/new/", {"grid": district.grids[0].pk, "street": "仰口路1號",
-                                                          "building": "1號樓", "unit": "1", "room": "101"})
+    response = client.post(
+        "/coverage/households/new/",
+        {"grid": district.grids[0].pk, "street": "仰口路1號", "building": "1號樓", "unit": "1", "room": "101"},
+    )
     assert response.status_code == 200
     assert f'href="/coverage/households/{existing.pk}/"' in response.content.decode()
 

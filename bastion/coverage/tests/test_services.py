@@ -33,8 +33,9 @@ def test_same_building_in_another_grid_is_refused(district):
 def test_resident_with_bad_id_checksum_is_refused_and_nothing_written(district):
     hh = household(district.grids[0])
     with pytest.raises(ValidationError) as exc:
-        services.resident_add(scope=system_scope(), household=hh, relation="head", name="王五",
-                              id_number=ID_A[:-1] + "8")
+        services.resident_add(
+            scope=system_scope(), household=hh, relation="head", name="王五", id_number=ID_A[:-1] + "8"
+        )
     assert "id_number" in exc.value.message_dict
     assert Resident.objects.count() == 0
 
@@ -74,8 +75,9 @@ def test_responsibility_cannot_end_before_it_starts(district):
     hh = household(district.grids[0])
     m = member(district)
     with pytest.raises(ValidationError) as exc:
-        services.responsibility_assign(scope=system_scope(), member=m, household=hh, start=dt.date(2020, 2, 1),
-                                       end=dt.date(2020, 1, 1))
+        services.responsibility_assign(
+            scope=system_scope(), member=m, household=hh, start=dt.date(2020, 2, 1), end=dt.date(2020, 1, 1)
+        )
     assert "end" in exc.value.message_dict
     assert Responsibility.objects.count() == 0
 
@@ -125,10 +127,20 @@ def test_overloaded_members_counts_households_of_buildings_and_grids(district):
 def test_responsibility_list_filters_by_period_for_reports(district):
     hh = household(district.grids[0])
     m = member(district)
-    services.responsibility_assign(scope=system_scope(), member=m, household=hh, start=dt.date(2020, 1, 24),
-                                   end=dt.date(2020, 1, 30))
+    services.responsibility_assign(
+        scope=system_scope(), member=m, household=hh, start=dt.date(2020, 1, 24), end=dt.date(2020, 1, 30)
+    )
     scope = system_scope()
-    assert selectors.responsibility_list(scope=scope, period_start=dt.date(2020, 1, 28),
-                                         period_end=dt.date(2020, 2, 16)).values("member_id").distinct().count() == 1
-    assert selectors.responsibility_list(scope=scope, period_start=dt.date(2020, 2, 1),
-                                         period_end=dt.date(2020, 2, 16)).count() == 0
+    assert (
+        selectors.responsibility_list(scope=scope, period_start=dt.date(2020, 1, 28), period_end=dt.date(2020, 2, 16))
+        .values("member_id")
+        .distinct()
+        .count()
+        == 1
+    )
+    assert (
+        selectors.responsibility_list(
+            scope=scope, period_start=dt.date(2020, 2, 1), period_end=dt.date(2020, 2, 16)
+        ).count()
+        == 0
+    )

@@ -15,8 +15,12 @@ def _post(client, url, data):
 
 
 def _isolation(person, days_ago=2):
-    return services.isolation_start(scope=system_scope(), person=person, reason="returned from Wuhan",
-                                    start=timezone.localdate() - dt.timedelta(days=days_ago))
+    return services.isolation_start(
+        scope=system_scope(),
+        person=person,
+        reason="returned from Wuhan",
+        start=timezone.localdate() - dt.timedelta(days=days_ago),
+    )
 
 
 def test_volunteer_works_through_today_in_three_screens(district, make_user, client_for):
@@ -45,8 +49,7 @@ def test_check_form_refuses_a_temperature_out_of_range(district, make_user, clie
     hh = household(district.grids[0])
     assign(me, household=hh)
     iso = _isolation(resident(hh))
-    response = client_for(user).post(f"/screening/isolations/{iso.pk}/", {"c-temperature": "43.5",
-                                                                          "c-channel": "door"})
+    response = client_for(user).post(f"/screening/isolations/{iso.pk}/", {"c-temperature": "43.5", "c-channel": "door"})
     assert response.status_code == 200 and "43" in response.content.decode()
     assert IsolationCheck.objects.count() == 0
 
@@ -56,15 +59,28 @@ def test_visit_form_shows_a_recent_screening_and_never_asks_a_known_id_again(dis
     hh = household(district.grids[0])
     assign(me, household=hh)
     person = resident(hh, name="李四")
-    services.visit_record(scope=system_scope(), person=person, channel="phone", travelled=True,
-                          travel_origin="武漢", return_date=timezone.localdate() - dt.timedelta(days=1))
+    services.visit_record(
+        scope=system_scope(),
+        person=person,
+        channel="phone",
+        travelled=True,
+        travel_origin="武漢",
+        return_date=timezone.localdate() - dt.timedelta(days=1),
+    )
     client = client_for(user)
     page = client.get(f"/screening/visit/?person={person.pk}").content.decode()
     assert 'value="武漢"' in page  # pre-filled
     assert 'name="id_number"' in page  # not on record yet: asked once
-    response = client.post(f"/screening/visit/?person={person.pk}", {
-        "channel": "door", "temperature": "36.5", "contact": "none", "outcome": "no_risk", "id_number": ID_A,
-    })
+    response = client.post(
+        f"/screening/visit/?person={person.pk}",
+        {
+            "channel": "door",
+            "temperature": "36.5",
+            "contact": "none",
+            "outcome": "no_risk",
+            "id_number": ID_A,
+        },
+    )
     assert response.status_code == 302
     page = client.get(f"/screening/visit/?person={person.pk}").content.decode()
     assert 'name="id_number"' not in page and ID_A not in page
@@ -75,10 +91,16 @@ def test_visit_form_home_isolation_outcome_starts_the_isolation(district, make_u
     hh = household(district.grids[0])
     assign(me, household=hh)
     person = resident(hh)
-    response = client_for(user).post(f"/screening/visit/?person={person.pk}", {
-        "channel": "door", "temperature": "36.5", "contact": "confirmed", "outcome": "home_isolation",
-        "isolation_days": "7",
-    })
+    response = client_for(user).post(
+        f"/screening/visit/?person={person.pk}",
+        {
+            "channel": "door",
+            "temperature": "36.5",
+            "contact": "confirmed",
+            "outcome": "home_isolation",
+            "isolation_days": "7",
+        },
+    )
     assert response.status_code == 302
     assert Isolation.objects.get(person=person).days == 7
 
@@ -108,9 +130,15 @@ def test_today_runs_a_constant_number_of_queries(district, make_user, client_for
                 services.isolation_check_record(scope=system_scope(), isolation=iso, temperature="36.5")
             token = services.self_report_token(scope=system_scope(), household=hh)
             services.self_report_submit(token=token, client_ip=f"10.0.0.{i}", person_id=p.pk, temperature="37.0")
-            services.screening_task_create(scope=resolve_scope(checkpoint), area=district.communities[0],
-                                           name=p.name, reason="發熱", due=timezone.localdate(), source="站",
-                                           person=p)
+            services.screening_task_create(
+                scope=resolve_scope(checkpoint),
+                area=district.communities[0],
+                name=p.name,
+                reason="發熱",
+                due=timezone.localdate(),
+                source="站",
+                person=p,
+            )
 
     grow(2, 100)
     with django_assert_max_num_queries(20) as small:
@@ -184,12 +212,16 @@ def test_api_visit_bad_input_names_the_field(district, make_user, client_for):
     future = (timezone.now() + dt.timedelta(days=1)).isoformat()
     late = _post(client, "/api/screening/visits", {"person_id": person.pk, "at": future})
     assert late.status_code == 400 and late.json()["errors"][0]["field"] == "body.at"
-    ok = _post(client, "/api/screening/visits", {"person_id": person.pk, "temperature": "36.4",
-                                                 "outcome": "home_isolation"})
+    ok = _post(
+        client, "/api/screening/visits", {"person_id": person.pk, "temperature": "36.4", "outcome": "home_isolation"}
+    )
     assert ok.status_code == 201
     iso = client.get("/api/screening/isolations").json()["items"][0]
-    early = _post(client, f"/api/screening/isolations/{iso['id']}/release",
-                  {"end": (timezone.localdate() - dt.timedelta(days=3)).isoformat()})
+    early = _post(
+        client,
+        f"/api/screening/isolations/{iso['id']}/release",
+        {"end": (timezone.localdate() - dt.timedelta(days=3)).isoformat()},
+    )
     assert early.status_code == 400 and early.json()["errors"][0]["field"] == "body.end"
     released = _post(client, f"/api/screening/isolations/{iso['id']}/release", {})
     assert released.status_code == 201
@@ -200,10 +232,17 @@ def test_api_visit_bad_input_names_the_field(district, make_user, client_for):
 
 def test_api_checkpoint_member_creates_tasks_but_reads_no_health_data(district, make_user, client_for):
     client = client_for(make_user("checkpoint_member", area=district.district))
-    response = _post(client, "/api/screening/tasks", {
-        "area_id": district.communities[2].pk, "name": "旅客甲", "reason": "體溫37.9°C",
-        "due": timezone.localdate().isoformat(), "source": "青島火車站",
-    })
+    response = _post(
+        client,
+        "/api/screening/tasks",
+        {
+            "area_id": district.communities[2].pk,
+            "name": "旅客甲",
+            "reason": "體溫37.9°C",
+            "due": timezone.localdate().isoformat(),
+            "source": "青島火車站",
+        },
+    )
     assert response.status_code == 201
     assert ScreeningTask.objects.get().area == district.communities[2]
     assert client.get("/api/screening/visits").status_code == 403

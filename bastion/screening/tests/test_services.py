@@ -15,16 +15,22 @@ from bastion.screening.models import Isolation, IsolationCheck, Referral, Releas
 
 
 def _isolation(person, start=None, days=None):
-    return services.isolation_start(scope=system_scope(), person=person, reason="returned from Wuhan",
-                                    start=start or timezone.localdate() - dt.timedelta(days=2), days=days)
+    return services.isolation_start(
+        scope=system_scope(),
+        person=person,
+        reason="returned from Wuhan",
+        start=start or timezone.localdate() - dt.timedelta(days=2),
+        days=days,
+    )
 
 
 @pytest.mark.parametrize("temperature", ["33.9", "43.1", "abc"])
 def test_temperature_outside_34_to_43_is_refused_and_nothing_written(district, temperature):
     person = resident(household(district.grids[0]))
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(scope=system_scope(), person=person, channel="door", temperature=temperature,
-                              outcome="home_isolation")
+        services.visit_record(
+            scope=system_scope(), person=person, channel="door", temperature=temperature, outcome="home_isolation"
+        )
     assert "temperature" in exc.value.message_dict
     assert ScreeningVisit.objects.count() == 0 and Isolation.objects.count() == 0
 
@@ -32,17 +38,25 @@ def test_temperature_outside_34_to_43_is_refused_and_nothing_written(district, t
 def test_future_time_is_refused(district):
     person = resident(household(district.grids[0]))
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(scope=system_scope(), person=person, channel="phone",
-                              at=timezone.now() + dt.timedelta(hours=2))
+        services.visit_record(
+            scope=system_scope(), person=person, channel="phone", at=timezone.now() + dt.timedelta(hours=2)
+        )
     assert "at" in exc.value.message_dict
     assert ScreeningVisit.objects.count() == 0
 
 
 def test_home_isolation_outcome_starts_a_14_day_isolation_with_twice_daily_checks(district):
     person = resident(household(district.grids[0]))
-    visit = services.visit_record(scope=system_scope(), person=person, channel="door", temperature="36.6",
-                                  travelled=True, travel_origin="武漢", return_date=timezone.localdate(),
-                                  outcome="home_isolation")
+    visit = services.visit_record(
+        scope=system_scope(),
+        person=person,
+        channel="door",
+        temperature="36.6",
+        travelled=True,
+        travel_origin="武漢",
+        return_date=timezone.localdate(),
+        outcome="home_isolation",
+    )
     iso = Isolation.objects.get(person=person)
     assert (iso.days, iso.checks_per_day, iso.status, iso.visit_id) == (14, 2, "active", visit.pk)
     assert "武漢" in iso.reason
@@ -111,8 +125,14 @@ def test_collect_once_stores_a_missing_id_and_refuses_a_bad_checksum(district):
 
 def test_recent_visit_by_anyone_in_scope_is_found(district, make_user, scope_of):
     person = resident(household(district.grids[0]))
-    services.visit_record(scope=system_scope(), person=person, channel="door", travelled=True, travel_origin="武漢",
-                          return_date=timezone.localdate())
+    services.visit_record(
+        scope=system_scope(),
+        person=person,
+        channel="door",
+        travelled=True,
+        travel_origin="武漢",
+        return_date=timezone.localdate(),
+    )
     scope = scope_of(make_user("community_worker", area=district.communities[0]))
     assert selectors.recent_visit(scope=scope, person=person).travel_origin == "武漢"
     other = scope_of(make_user("community_worker", area=district.communities[1]))
@@ -139,8 +159,9 @@ def test_screening_visit_list_counts_persons_and_members_in_a_period(district, m
     assign(me, area=district.grids[0])
     services.visit_record(scope=scope_of(user), person=a, channel="door")
     services.visit_record(scope=scope_of(user), person=a, channel="phone")
-    qs = selectors.screening_visit_list(scope=system_scope(), period_start=timezone.localdate(),
-                                        period_end=timezone.localdate())
+    qs = selectors.screening_visit_list(
+        scope=system_scope(), period_start=timezone.localdate(), period_end=timezone.localdate()
+    )
     assert qs.values("person_id").distinct().count() == 1
     assert qs.values("member_id").distinct().count() == 1
     assert selectors.screening_visit_list(scope=system_scope(), period_end=dt.date(2020, 1, 1)).count() == 0
@@ -154,9 +175,15 @@ def test_checkpoint_hands_over_a_task_that_lands_on_the_responsible_members_toda
     assign(me, household=hh)
     checkpoint = scope_of(make_user("checkpoint_member", area=district.district))
     # when the checkpoint hands over a fever referral to the community
-    task = services.screening_task_create(scope=checkpoint, area=district.communities[0], name="張三",
-                                          reason="體溫37.8°C", due=timezone.localdate(), source="青島火車站",
-                                          id_number=ID_A)
+    task = services.screening_task_create(
+        scope=checkpoint,
+        area=district.communities[0],
+        name="張三",
+        reason="體溫37.8°C",
+        due=timezone.localdate(),
+        source="青島火車站",
+        id_number=ID_A,
+    )
     # then it is linked to the person and appears on the member's Today, not on a stranger's
     assert (task.person, task.household) == (person, hh)
     assert [i.obj for i in selectors.today_items(scope=scope_of(user)) if i.kind == "task"] == [task]
@@ -166,9 +193,15 @@ def test_checkpoint_hands_over_a_task_that_lands_on_the_responsible_members_toda
 
 def test_unknown_person_task_goes_to_the_community_workers(district, make_user, scope_of):
     checkpoint = scope_of(make_user("checkpoint_member", area=district.district))
-    task = services.screening_task_create(scope=checkpoint, area=district.communities[0], name="陌生人",
-                                          reason="發熱", due=timezone.localdate(), source="青島流亭機場",
-                                          phone="13800138000")
+    task = services.screening_task_create(
+        scope=checkpoint,
+        area=district.communities[0],
+        name="陌生人",
+        reason="發熱",
+        due=timezone.localdate(),
+        source="青島流亭機場",
+        phone="13800138000",
+    )
     worker = scope_of(make_user("community_worker", area=district.communities[0]))
     assert [i.obj for i in selectors.today_items(scope=worker) if i.kind == "task"] == [task]
     elsewhere = scope_of(make_user("community_worker", area=district.communities[1]))
@@ -178,8 +211,15 @@ def test_unknown_person_task_goes_to_the_community_workers(district, make_user, 
 def test_task_with_bad_id_is_refused(district, make_user, scope_of):
     checkpoint = scope_of(make_user("checkpoint_member", area=district.district))
     with pytest.raises(ValidationError) as exc:
-        services.screening_task_create(scope=checkpoint, area=district.communities[0], name="X", reason="r",
-                                       due=timezone.localdate(), source="s", id_number="370202199001011230")
+        services.screening_task_create(
+            scope=checkpoint,
+            area=district.communities[0],
+            name="X",
+            reason="r",
+            due=timezone.localdate(),
+            source="s",
+            id_number="370202199001011230",
+        )
     assert "id_number" in exc.value.message_dict
     assert ScreeningTask.objects.count() == 0
 
@@ -194,16 +234,18 @@ def test_today_lists_overdue_checks_first_and_drops_done_ones(district, make_use
     now = timezone.now()
     iso_a = _isolation(a, start=timezone.localdate())  # due from midnight today
     iso_b = _isolation(b, start=timezone.localdate() - dt.timedelta(days=3))
-    services.isolation_check_record(scope=system_scope(), isolation=iso_b, temperature="36.5",
-                                    at=now - dt.timedelta(hours=1))
+    services.isolation_check_record(
+        scope=system_scope(), isolation=iso_b, temperature="36.5", at=now - dt.timedelta(hours=1)
+    )
     iso_c = _isolation(c, start=timezone.localdate() - dt.timedelta(days=20))  # period over: release
     items = selectors.today_items(scope=scope_of(user), now=now)
     kinds = {i.obj.pk: i.kind for i in items}
     assert kinds[iso_c.pk] == "release" and kinds[iso_a.pk] == "check"
     assert items[0].overdue
     # after the day's checks are done, the isolation leaves today's list
-    services.isolation_check_record(scope=system_scope(), isolation=iso_b, temperature="36.5",
-                                    at=now - dt.timedelta(minutes=5))
+    services.isolation_check_record(
+        scope=system_scope(), isolation=iso_b, temperature="36.5", at=now - dt.timedelta(minutes=5)
+    )
     assert iso_b.pk not in {i.obj.pk for i in selectors.today_items(scope=scope_of(user), now=now)}
 
 
@@ -211,8 +253,9 @@ def test_self_report_token_round_trip_and_revocation(district):
     hh = household(district.grids[0])
     person = resident(hh)
     token = services.self_report_token(scope=system_scope(), household=hh)
-    visit = services.self_report_submit(token=token, client_ip="10.0.0.1", person_id=person.pk, temperature="37.9",
-                                        symptoms=["cough"])
+    visit = services.self_report_submit(
+        token=token, client_ip="10.0.0.1", person_id=person.pk, temperature="37.9", symptoms=["cough"]
+    )
     assert (visit.channel, visit.temperature, visit.member) == ("self_report", Decimal("37.9"), None)
     services.self_report_revoke(scope=system_scope(), household=hh)
     with pytest.raises(ValidationError) as exc:
@@ -229,8 +272,9 @@ def test_forged_and_expired_tokens_are_refused(district):
     with pytest.raises(ValidationError):
         services.self_report_submit(token=forged, client_ip="1.1.1.1", person_id=person.pk, temperature="36.5")
     with pytest.raises(ValidationError):
-        services.self_report_submit(token=token[:-2] + "xx", client_ip="1.1.1.1", person_id=person.pk,
-                                    temperature="36.5")
+        services.self_report_submit(
+            token=token[:-2] + "xx", client_ip="1.1.1.1", person_id=person.pk, temperature="36.5"
+        )
     with mock.patch("django.core.signing.time.time", return_value=timezone.now().timestamp() - 31 * 86400):
         old = signing.dumps({"h": hh.pk, "v": hh.self_report_version}, salt=services.SELF_REPORT_SALT, compress=True)
     with pytest.raises(ValidationError) as exc:

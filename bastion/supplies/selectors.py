@@ -227,6 +227,26 @@ def street_figures(
     return figures
 
 
+def streets_figures(
+    *, scope: Scope, start: dt.date | None = None, end: dt.date | None = None
+) -> dict[str, dict[str, Any]]:
+    """street_figures for every street committee in scope that bought supplies, keyed by the street's area name.
+
+    For the report: supplies.streets.<street>.<item>.containers / .kg / .litres, and .recipients.
+    """
+    buyers = purchase_list(scope=scope).filter(organization__kind=OrgKind.STREET_COMMITTEE)
+    if start:
+        buyers = buyers.filter(date__gte=start)
+    if end:
+        buyers = buyers.filter(date__lte=end)
+    streets = Organization.objects.filter(pk__in=buyers.values("organization")).select_related("area")
+    return {
+        (street.area.name if street.area else street.name): street_figures(scope=scope, street=street, start=start,
+                                                                            end=end)
+        for street in streets.order_by("path")
+    }
+
+
 def street_for_area_name(name: str) -> Organization | None:
     """The street working committee of the street area with this name (for figures keyed by street)."""
     return Organization.objects.filter(kind=OrgKind.STREET_COMMITTEE, area__name=name).order_by("path").first()

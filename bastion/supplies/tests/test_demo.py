@@ -70,6 +70,7 @@ def test_demo_figures_and_every_barrel_traced_from_fund_to_signature(small_shina
         "disinfectant_84": {"containers": 100, "litres": "380.00"},
         "recipients": 6,
     }
+    assert selectors.streets_figures(scope=s, **period)["珠海路街道"]["recipients"] == 6
     assert care_selectors.care_figures(scope=s) == {"situations": 6, "frontline_measures": 12}
     # and cases stand at every stage of the chain
     assert set(Case.objects.values_list("status", flat=True)) == {

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from bastion.areas.forms import DATE_WIDGET
 from bastion.areas.models import Area, AreaKind
+from bastion.core.personal import parse_phone, parse_resident_id
 from bastion.people.models import Gender, PartyStatus, Person
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Full name"), max_length=100)
     area = forms.ModelChoiceField(
         label=_("Registered in"),
         queryset=Area.objects.none(),
@@ -60,3 +61,16 @@ class PersonForm(forms.Form):
                 if masked:
                     self.fields[name].help_text = _("Now %(masked)s. Leave blank to keep it.") % {"masked": masked}
                     self.fields[name].widget.attrs["placeholder"] = masked
+
+    # The service validates again; checking here too shows every bad identifier at once.
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip()
+        if value:
+            parse_resident_id(value)
+        return value
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if value:
+            parse_phone(value)
+        return value

@@ -180,6 +180,15 @@ def test_every_api_operation_declares_a_known_scope():
     assert not unknown, "API operations needing a permission no role has (a typo?):\n" + "\n".join(unknown)
 
 
+def test_the_operation_walk_matches_the_openapi_schema():
+    # Every operation the OpenAPI schema documents is one the walk above checked, and vice versa
+    schema = api.get_openapi_schema()
+    documented = {(method.upper(), route) for route, item in schema["paths"].items() for method in item}
+    walked = {(method, route) for method, route, _op in ninja_operations()}
+
+    assert documented == walked
+
+
 def test_every_url_scope_is_a_known_permission():
     unknown = [f"{e.route} -> {e.callback.bastion_scope!r}" for e in walk()
                if getattr(e.callback, "bastion_scope", None) and not _valid_scope(e.callback.bastion_scope)]

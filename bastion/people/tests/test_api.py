@@ -86,6 +86,9 @@ def test_street_officer_sees_their_street_only(district, residents, make_user):
 
     assert names == {"竇秀珍", "李四"}
     assert client.get(f"/api/persons/{residents['other_street'].pk}").status_code == 404
+    in_grid = client.get("/api/persons", {"area_id": district.grid(0, 0, 1).pk}).json()
+    assert [p["name"] for p in in_grid["items"]] == ["李四"]
+    assert client.get("/api/persons", {"area_id": district.grid(1, 0, 0).pk}).json()["count"] == 0
 
 
 def test_id_number_and_phone_are_masked_in_every_response(district, residents, make_user):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -46,7 +46,7 @@ class AreaChildForm(forms.Form):
         # Offer the kinds that may sit under this parent first; the service still checks.
         fitting = [(k, label) for k, label in AreaKind.choices if parent.kind in ALLOWED_PARENTS[k]]
         others = [(k, label) for k, label in AreaKind.choices if (k, label) not in fitting]
-        self.fields["kind"].choices = fitting + others
+        cast(forms.ChoiceField, self.fields["kind"]).choices = fitting + others
         if fitting:
             self.initial.setdefault("kind", fitting[0][0])
 
@@ -64,7 +64,9 @@ class AreaEditForm(forms.Form):
 
 
 class AreaMoveForm(forms.Form):
-    new_parent = forms.ModelChoiceField(label=_("New parent area"), queryset=Area.objects.none())
+    new_parent: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
+        label=_("New parent area"), queryset=Area.objects.none()
+    )
 
     def __init__(self, *args: Any, area: Area, candidates: QuerySet[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

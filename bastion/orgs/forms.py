@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -24,8 +24,10 @@ def _area_label(area: Area) -> str:
 class _AreaFields(forms.Form):
     """The area an organisation sits in and the grids or sites it covers."""
 
-    area = forms.ModelChoiceField(label=_("Located in"), queryset=Area.objects.none(), required=False)
-    covered_areas = forms.ModelMultipleChoiceField(
+    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
+        label=_("Located in"), queryset=Area.objects.none(), required=False
+    )
+    covered_areas: forms.ModelMultipleChoiceField[Area] = forms.ModelMultipleChoiceField(
         label=_("Covers"),
         queryset=Area.objects.none(),
         required=False,
@@ -70,7 +72,7 @@ class OrgChildForm(_AreaFields):
         super().__init__(*args, **kwargs)
         fitting = [(k, label) for k, label in OrgKind.choices if parent.kind in ALLOWED_PARENTS[k]]
         others = [(k, label) for k, label in OrgKind.choices if (k, label) not in fitting]
-        self.fields["kind"].choices = fitting + others
+        cast(forms.ChoiceField, self.fields["kind"]).choices = fitting + others
         self.initial.setdefault("area", parent.area_id)
         self.setup_areas(visible=visible_areas, around=parent.area)
 

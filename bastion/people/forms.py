@@ -16,7 +16,7 @@ from bastion.people.models import Gender, PartyStatus, Person
 
 class PersonForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=100)
-    area = forms.ModelChoiceField(
+    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
         label=_("Registered in"),
         queryset=Area.objects.none(),
         required=False,

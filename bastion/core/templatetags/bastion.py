@@ -54,7 +54,7 @@ def diff_items(diff: Any) -> list[tuple[str, Any]]:
     """The entries of an audit diff worth showing to a reader."""
     if not isinstance(diff, dict):
         return []
-    empty = (None, "", [])
+    empty: tuple[Any, ...] = (None, "", [])
     return [
         (key, value)
         for key, value in diff.items()

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ObjectDoesNotExist
 
@@ -263,7 +263,7 @@ def _charters(decider: str) -> int:
     }
     charters = BranchCharter.objects.bulk_create(
         [BranchCharter(organization=org, decided_by=decider, decided_on=org.established,
-                       secretary=secretaries.get(org.pk)) for org in missing],
+                       secretary=secretaries.get(org.pk)) for org in missing if org.established],
         batch_size=2000,
     )
     BranchCharter.history.bulk_history_create(charters, batch_size=2000)
@@ -489,12 +489,13 @@ def _online(ctx: Any, rng: random.Random, numbers: Numbers, committee: Organizat
     sizes = _spread(wanted, [1] * len(branches))
     persons = _bulk_persons(
         ctx, rng,
-        [(branch.area, {"party_status": PartyStatus.FULL if rng.random() < 0.97 else PartyStatus.PROBATIONARY})
+        [(cast(Area, branch.area),
+          {"party_status": PartyStatus.FULL if rng.random() < 0.97 else PartyStatus.PROBATIONARY})
          for branch, size in zip(branches, sizes, strict=True) for _ in range(size)],
     )
     members: dict[int, list[Person]] = {}
     cursor = 0
-    rows_m = []
+    rows_m: list[tuple[Person, Organization, str, dt.date | None]] = []
     for branch, size in zip(branches, sizes, strict=True):
         members[branch.pk] = persons[cursor:cursor + size]
         cursor += size

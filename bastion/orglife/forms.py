@@ -43,6 +43,12 @@ def resolve_person(scope: Scope, text: str, field: str) -> Person:
     return matches[0]
 
 
+def set_choices(form: forms.Form, name: str, choices: list[tuple[str, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)  # noqa: S101 - the forms below declare them so
+    field.choices = choices
+
+
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form, on the field it names when the form has it."""
     if hasattr(exc, "error_dict"):
@@ -83,7 +89,7 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[Person] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["host"].choices = [("", "—")] + [(str(p.pk), p.name) for p in members or []]
+        set_choices(self, "host", [("", "—")] + [(str(p.pk), p.name) for p in members or []])
 
 
 class EstablishForm(forms.Form):

@@ -207,7 +207,7 @@ def rules_for(branch: Organization, rules: list[ComplianceRule]) -> dict[str, in
     for rule in rules:
         if rule.organization_id is None:
             depth = 0
-        elif branch.path.startswith(rule.organization.path):
+        elif rule.organization is not None and branch.path.startswith(rule.organization.path):
             depth = rule.organization.depth
         else:
             continue
@@ -504,7 +504,9 @@ def duty_person_ids(*, scope: Scope, period_start: dt.date, period_end: dt.date)
     return sources
 
 
-def participating_person_ids(*, scope: Scope, period_start: dt.date, period_end: dt.date) -> QuerySet[Person]:
+def participating_person_ids(
+    *, scope: Scope, period_start: dt.date, period_end: dt.date
+) -> QuerySet[Person, int]:
     """members.participating: the persons who hold a duty in the period, as a query of their ids.
 
     This is the one definition of participation; every page and figure uses it.

@@ -96,7 +96,7 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "branch": branch,
         "charter": selectors.charter_for(branch),
         "rules": selectors.working_rules_for(branch) if branch.kind == OrgKind.ONLINE_BRANCH else None,
-        "covered": list(branch.covered_areas.order_by("path")),
+        "covered": list(branch.covered_areas.order_by("path").values_list("name", flat=True)),
         "members": _page(request, members, 100),
         "activities": selectors.activity_list(scope=scope, organization=branch)[:20],
         "duties": selectors.participation_by_source(scope=scope, period_start=start, period_end=end,
@@ -112,14 +112,14 @@ def branch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def branch_establish(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = forms.EstablishForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    form.fields["parent"].choices = _org_choices(request, set(COMMITTEES), CHANGE)
+    forms.set_choices(form, "parent", _org_choices(request, set(COMMITTEES), CHANGE))
     areas = Area.objects.filter(scope.area_visible_q("org.change"), kind__in=[AreaKind.GRID, AreaKind.SITE])
-    form.fields["covered_area"].choices = [("", "—")] + [(str(a.pk), a.name) for a in areas.order_by("path")[:1000]]
+    forms.set_choices(form, "covered_area", [("", "—")] + [(str(a.pk), a.name) for a in areas.order_by("path")[:1000]])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             secretary = (forms.resolve_person(scope, data["secretary"], "secretary") if data["secretary"] else None)
-            covered = [get_object_or_404(areas, pk=int(data["covered_area"]))] if data["covered_area"] else []
+            covered: list[Area] = [get_object_or_404(areas, pk=int(data["covered_area"]))] if data["covered_area"] else []
             org = services.temporary_branch_establish(
                 scope=scope, name=data["name"], parent=_org_from(request, data["parent"], CHANGE),
                 purpose=data["purpose"], decided_by=data["decided_by"], decided_on=data["decided_on"],
@@ -192,7 +192,7 @@ def branch_rules(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped(VIEW)
-def rules_document(request: HttpRequest, pk: int) -> HttpResponse:
+def rules_document(request: HttpRequest, pk: int) -> FileResponse:
     org = _org_from(request, pk)
     rules = selectors.working_rules_for(org)
     if rules is None or not rules.document:
@@ -234,7 +234,7 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"date": today, "mode": ActivityMode.ONLINE if branch.kind == OrgKind.ONLINE_BRANCH else
                  ActivityMode.OFFLINE, "place": branch.channel},
     )
-    rows = [{"person": p, "present": True, "reason": ""} for p in members]
+    rows: list[dict[str, Any]] = [{"person": p, "present": True, "reason": ""} for p in members]
     if request.method == "POST":
         rows = [{"person": p, "present": request.POST.get(f"present-{p.pk}") == "on",
                  "reason": request.POST.get(f"reason-{p.pk}", "")} for p in members]
@@ -268,7 +268,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped(VIEW)
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(ActivityAttachment.objects.select_related("activity"), pk=pk)
     selectors.activity_get(scope=_scope(request), pk=attachment.activity_id)  # 404 outside the scope
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
@@ -296,7 +296,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 def rule_set(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = forms.RuleForm(request.POST or None)
-    form.fields["organization"].choices = [("", _("Everywhere"))] + _org_choices(request, set(COMMITTEES), CHANGE)
+    forms.set_choices(form, "organization", [("", _("Everywhere"))] + _org_choices(request, set(COMMITTEES), CHANGE))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -383,7 +383,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Step recorded."))
                 return redirect("orglife:application", pk=application.pk)
-    [row] = [r for r in selectors.pipeline(scope=scope, branch=application.branch) if r.application.pk == pk] or [None]
+    row = next((r for r in selectors.pipeline(scope=scope, branch=application.branch) if r.application.pk == pk), None)
     return render(request, "orglife/application_detail.html", {
         "application": application, "row": row, "form": form, "can_change": scope.has(CHANGE),
     })
@@ -396,7 +396,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = forms.PledgeForm(request.POST or None, initial={"date": timezone.localdate()})
-    form.fields["organization"].choices = _org_choices(request, {*BRANCHES, *COMMITTEES}, RECORD)
+    forms.set_choices(form, "organization", _org_choices(request, {*BRANCHES, *COMMITTEES}, RECORD))
     if request.method == "POST":
         scope.require(RECORD)
         if form.is_valid():
@@ -438,7 +438,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def brand_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     brand_form = forms.BrandForm(request.POST or None if request.POST.get("form") == "brand" else None)
-    brand_form.fields["organization"].choices = _org_choices(request, {*BRANCHES, *COMMITTEES}, CHANGE)
+    forms.set_choices(brand_form, "organization", _org_choices(request, {*BRANCHES, *COMMITTEES}, CHANGE))
     if request.method == "POST" and request.POST.get("form") == "brand":
         scope.require(CHANGE)
         if brand_form.is_valid():
@@ -462,8 +462,8 @@ def brand_list(request: HttpRequest) -> HttpResponse:
 def story_new(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     form = forms.StoryForm(request.POST or None, request.FILES or None, initial={"date": timezone.localdate()})
-    form.fields["organization"].choices = _org_choices(request, {*BRANCHES, *COMMITTEES}, RECORD)
-    form.fields["brand"].choices = [("", "—")] + [(str(b.pk), b.name) for b in selectors.brand_list(scope=scope)]
+    forms.set_choices(form, "organization", _org_choices(request, {*BRANCHES, *COMMITTEES}, RECORD))
+    forms.set_choices(form, "brand", [("", "—")] + [(str(b.pk), b.name) for b in selectors.brand_list(scope=scope)])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -487,7 +487,7 @@ def story_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @scoped(VIEW)
-def story_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def story_photo(request: HttpRequest, pk: int) -> FileResponse:
     story: Story = selectors.story_get(scope=_scope(request), pk=pk)
     if not story.photo:
         raise Http404

@@ -119,7 +119,9 @@ def branch_establish(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             secretary = (forms.resolve_person(scope, data["secretary"], "secretary") if data["secretary"] else None)
-            covered: list[Area] = [get_object_or_404(areas, pk=int(data["covered_area"]))] if data["covered_area"] else []
+            covered: list[Area] = []
+            if data["covered_area"]:
+                covered = [get_object_or_404(areas, pk=int(data["covered_area"]))]
             org = services.temporary_branch_establish(
                 scope=scope, name=data["name"], parent=_org_from(request, data["parent"], CHANGE),
                 purpose=data["purpose"], decided_by=data["decided_by"], decided_on=data["decided_on"],

@@ -9,8 +9,10 @@ expense account, so every transaction's entries sum to zero.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -107,7 +109,22 @@ class Account(BaseModel):
         return self.name
 
 
-class Transaction(models.Model):
+class Immutable(models.Model):
+    """Rows that are written once: saving an existing row or deleting one is refused."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionDenied(_("A posted transaction is never changed: post a reversal instead."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionDenied(_("A posted transaction is never deleted: post a reversal instead."))
+
+
+class Transaction(Immutable):
     """A posted transaction. Never edited or deleted: a correction is a reversing transaction."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=TransactionKind.choices)
@@ -145,7 +162,7 @@ class Transaction(models.Model):
         return f"#{self.pk} {self.date:%Y-%m-%d} {self.get_kind_display()}"
 
 
-class Entry(models.Model):
+class Entry(Immutable):
     """One line of a transaction: a positive amount enters the account, a negative one leaves it."""
 
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")

@@ -49,3 +49,23 @@ def test_api_runs_the_chain_and_refuses_a_second_payment(care, make_user, client
                               content_type="application/json")
     assert second.status_code == 400
     assert deciders[2].get("/api/care/figures").json() == {"situations": 2, "frontline_measures": 2}
+
+
+def test_case_list_does_not_query_per_row(care, make_user, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(make_user("district_admin", org=care.district))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("care:index")).status_code == 200
+        return len(ctx.captured_queries)
+
+    services.case_create(scope=system_scope(), situation=care.situation, person=care.person,
+                         organization=care.community, facts="x", amount="10")
+    before = count()
+    for _ in range(5):
+        services.case_create(scope=system_scope(), situation=care.situation, person=care.person,
+                             organization=care.community, facts="x", amount="10")
+    assert count() == before

@@ -180,3 +180,15 @@ def test_auditor_reads_but_cannot_post(orgs, dues, make_user, scope_of):
     assert dues in selectors.account_list(scope=scope)
     with pytest.raises(PermissionDenied):
         services.receipt_post(scope=scope, account=dues, amount="1", date=FEB1)
+
+
+def test_a_posted_transaction_cannot_be_edited_or_deleted(orgs, dues):
+    txn = Transaction.objects.filter(kind="receipt").first()
+    txn.memo = "changed"
+    with pytest.raises(PermissionDenied):
+        txn.save()
+    with pytest.raises(PermissionDenied):
+        txn.entries.first().delete()
+    with pytest.raises(PermissionDenied):
+        txn.delete()
+    assert Transaction.objects.get(pk=txn.pk).memo == "dues"

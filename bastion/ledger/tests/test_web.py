@@ -62,3 +62,27 @@ def test_api_allocates_and_reports_errors_by_field(orgs, dues, make_user, client
     }), content_type="application/json")
     assert dues_resp.status_code == 201, dues_resp.content
     assert dues_resp.json()["number"].startswith("SD2020-")
+
+
+def test_ledger_pages_do_not_query_per_row(orgs, dues, make_user, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(make_user("district_admin", org=orgs["district"]))
+    urls = [reverse("ledger:index"), reverse("ledger:transactions"),
+            reverse("ledger:account", args=[dues.pk]) + "?start=2020-01-01&end=2020-12-31"]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    services.allocation_post(scope=system_scope(), source=dues, targets=[(orgs["street"], "1")],
+                             date=dt.date(2020, 2, 1))
+    before = counts()
+    for org in (orgs["other_street"], orgs["community"], orgs["other_community"]):
+        services.allocation_post(scope=system_scope(), source=dues, targets=[(org, "1")], date=dt.date(2020, 2, 2))
+    assert counts() == before

@@ -59,3 +59,30 @@ def test_api_distributes_and_traces_within_scope(setup, buy, make_user, client_f
     community = client_for(make_user("community_worker", org=setup.communities[1]))
     assert community.get("/api/supplies/distributions").json()["count"] == 0
     assert community.get("/api/supplies/purchases").json()["count"] == 0
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_and_trace_pages_do_not_query_per_row(setup, buy, make_user, client_for):
+    purchase = buy()
+    client = client_for(make_user("street_officer", org=setup.street))
+
+    def give(n):
+        for _ in range(n):
+            services.distribution_create(scope=system_scope(), purchase=purchase, recipient=setup.communities[0],
+                                         containers=1, method="central_pickup", use="residential_compounds",
+                                         date=purchase.date, signer_name="董彰")
+
+    give(2)
+    urls = [reverse("supplies:index"), reverse("supplies:recipient_trace", args=[setup.communities[0].pk]),
+            reverse("supplies:fund_trace", args=[setup.account.pk]), reverse("supplies:purchase", args=[purchase.pk])]
+    before = [_queries(client, url) for url in urls]
+    give(8)
+    assert [_queries(client, url) for url in urls] == before

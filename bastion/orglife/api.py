@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -68,7 +69,7 @@ def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.dat
     end = end or timezone.localdate()
     start = start or end - dt.timedelta(days=30)
     if start > end:
-        raise ValidationError({"query.period_start": "period_start is after period_end"})
+        raise ValidationError({"query.period_start": _("The period starts after it ends.")})
     return start, end
 
 
@@ -610,7 +611,7 @@ def application_step(request: HttpRequest, application_id: int, payload: StepIn)
     scope = _scope(request)
     application = selectors.application_get(scope=scope, pk=application_id)
     if payload.step != "extend" and payload.on is None:
-        raise ValidationError({"on": "Give the date of the step."})
+        raise ValidationError({"on": _("Give the date.")})
     on: dt.date = payload.on or timezone.localdate()
     # The date the caller sent is `on`: the service names it after the step it records.
     date_field = {"talk": "talk_on", "activist": "activist_on", "target": "target_on", "admit": "admitted_on",
@@ -631,7 +632,7 @@ def application_step(request: HttpRequest, application_id: int, payload: StepIn)
                                                          months=payload.months or 0)
         if payload.step == "confirm":
             return services.application_confirm(scope=scope, application=application, on=on)
-    raise ValidationError({"step": "Unknown step; use talk, activist, target, admit, extend or confirm."})
+    raise ValidationError({"step": _("Unknown step; use talk, activist, target, admit, extend or confirm.")})
 
 
 @router.get("/pipeline", response=list[PipelineOut])

@@ -135,3 +135,15 @@ def test_establish_page_creates_a_temporary_branch(district, branch, make_user, 
     assert response.status_code == 302, response.context["form"].errors
     page = client.get(response["Location"])
     assert "區委組織部" in page.text and "董彰" in page.text
+
+
+def test_pages_speak_the_three_languages(branch, make_user, client_for):
+    from django.conf import settings
+
+    client = client_for(make_user("community_worker", area=branch.org.area))
+    url = reverse("orglife:compliance")
+    expected = {"zh-hans": "未按要求开展组织生活的支部", "zh-hant": "未按要求開展組織生活的支部",
+                "en": "Branches behind on required activities"}
+    for code, text in expected.items():
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+        assert text in client.get(url).text, code

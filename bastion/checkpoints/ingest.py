@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid as uuidlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -202,7 +202,8 @@ def readings_ingest(
     tz = timezone.get_current_timezone()
     allowed = _allowed_entrances(scope, (r.get("entrance") for r in rows if isinstance(r, dict)), site)
     errors: list[RowError] = []
-    parsed: list[tuple[int, uuidlib.UUID, int, dt.datetime, Decimal, uuidlib.UUID | None, int | None]] = []
+    # (row index, uuid, entrance id, measured at, temperature, re-measure of, measured by)
+    parsed: list[tuple[Any, ...]] = []
     seen: dict[str, int] = {}  # UUID hex -> row index
     duplicates: list[int] = []
     wanted_people: set[int] = set()
@@ -274,10 +275,10 @@ def readings_ingest(
             if first is None:
                 continue
             try:
-                key = uuidlib.UUID(first) if isinstance(first, str) else None
+                first_hex = uuidlib.UUID(first).hex if isinstance(first, str) else ""
             except ValueError:
                 continue
-            if key is not None and key.hex in remeasures and key.hex not in known:
+            if first_hex in remeasures and first_hex not in known:
                 errors.append(RowError(index, "remeasure_of", _("The first reading %(uuid)s is not known here.")
                                        % {"uuid": first}))
     if errors:
@@ -303,6 +304,10 @@ READING_COLUMNS = ("uuid", "entrance_id", "measured_at", "temperature", "remeasu
                    "received_at")
 
 
+def _hex(value: uuidlib.UUID) -> str:
+    return value.hex
+
+
 def _sqlite_time(value: dt.datetime) -> str:
     """What Django's SQLite backend stores for an aware datetime: naive UTC, ISO with a space."""
     return value.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
@@ -320,14 +325,16 @@ def _insert_readings(parsed: list[Any], *, device_id: int | None, received_at: d
         return _copy_readings(raw, table, cols, parsed, device_id, received_at)
     if connection.vendor == "sqlite":
         received = _sqlite_time(received_at)
-        values = [
+        values: list[tuple[Any, ...]] = [
             (u.hex, e, _sqlite_time(m), str(t), f.hex if f else None, p, device_id, received)
             for _i, u, e, m, t, f, p in parsed
         ]
-        placeholder, back = "(?,?,?,?,?,?,?,?)", str
+        placeholder = "(?,?,?,?,?,?,?,?)"
+        back: Callable[[Any], str] = str
     else:
         values = [(u, e, m, t, f, p, device_id, received_at) for _i, u, e, m, t, f, p in parsed]
-        placeholder, back = "(%s,%s,%s,%s,%s,%s,%s,%s)", lambda v: v.hex
+        placeholder = "(%s,%s,%s,%s,%s,%s,%s,%s)"
+        back = _hex
     created: set[str] = set()
     cursor = raw.cursor()
     try:
@@ -416,7 +423,8 @@ def tallies_ingest(
             duplicates.append(index)
             continue
         seen.add(values["uuid"])
-        objs.append((index, Tally(entrance_id=entrance_id, count=count, recorded_by=recorded_by, **values)))
+        values.update(entrance_id=entrance_id, count=count, recorded_by=recorded_by)
+        objs.append((index, Tally(**values)))
     if errors:
         raise BatchRejected(errors[:1000])
     with transaction.atomic():

@@ -222,11 +222,12 @@ def hourly_person_times(*, scope: Scope, site: Area, day: dt.date) -> dict[str, 
     for row in tallies:
         key = (row["entrance_id"], row["hour"].astimezone(tz).hour)
         counts[key] = counts.get(key, 0) + (row["n"] or 0)
-    rows = []
+    rows: list[dict[str, Any]] = []
+    totals = [0] * 24
     for entrance in Entrance.objects.filter(site=site).order_by("name", "pk"):
         cells = [counts.get((entrance.pk, h), 0) for h in range(24)]
         rows.append({"entrance": entrance, "cells": cells, "total": sum(cells)})
-    totals = [sum(r["cells"][h] for r in rows) for h in range(24)]
+        totals = [a + b for a, b in zip(totals, cells, strict=True)]
     return {"hours": list(range(24)), "rows": rows, "totals": totals, "total": sum(totals)}
 
 

@@ -98,7 +98,7 @@ def load_into(ctx: DemoContext, sizes: Sizes) -> None:
         created = _households(ctx, community, sizes.households_per_community, random.Random(plans[name]))  # noqa: S311
         if created:
             ctx.log(f"coverage: {created} households in {name}")
-    _secretary_responsibilities(ctx, sizes.communities)
+    _secretary_responsibilities(ctx)
     if YANGKOU in sizes.communities:
         _dou_xiuzhen(ctx)
         _volunteer(ctx, sizes.volunteer_households)
@@ -206,13 +206,12 @@ def _households(ctx: DemoContext, community: Area, count: int, rng: random.Rando
     return len(households)
 
 
-def _secretary_responsibilities(ctx: DemoContext, communities: list[str]) -> None:
+def _secretary_responsibilities(ctx: DemoContext) -> None:
     """包片: each grid pioneer branch's secretary answers for their grid from the day the branch was set up."""
     secretaries = (
         Membership.objects.filter(
             organization__purpose=TemporaryPurpose.GRID_PIONEER,
             role=MembershipRole.SECRETARY,
-            organization__area__name__in=communities,
         )
         .select_related("person", "organization")
         .order_by("organization__path")

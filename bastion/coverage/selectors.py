@@ -276,12 +276,23 @@ def uncovered_household_q(day: dt.date | None = None, prefix: str = "") -> Q:
     )
 
 
-def uncovered_person_q(day: dt.date | None = None) -> Q:
-    """Persons nobody answers for: no person responsibility, and their household (if any) is uncovered."""
+def uncovered_record_q(
+    day: dt.date | None = None,
+    *,
+    person_field: str = "person",
+    household_field: str = "household",
+    grid_field: str = "grid",
+) -> Q:
+    """Records (isolations, visits, tasks) about a person nobody answers for: no responsibility on the person,
+    their household, its building or an area above the record's grid. Evaluated per row, without scanning persons.
+    """
     day = day or _today()
-    covered_households = Household.objects.exclude(uncovered_household_q(day)).values("pk")
-    return ~Exists(Responsibility.objects.filter(active_on_q(day), person_id=OuterRef("pk"))) & ~Exists(
-        Resident.objects.filter(person_id=OuterRef("pk"), moved_out__isnull=True, household_id__in=covered_households)
+    active = Responsibility.objects.filter(active_on_q(day))
+    return Q(
+        ~Exists(active.filter(person_id=OuterRef(f"{person_field}_id")))
+        & ~Exists(active.filter(household_id=OuterRef(f"{household_field}_id")))
+        & ~Exists(active.filter(building_id=OuterRef(f"{household_field}__building_id")))
+        & ~_area_covers_grid_q(day, f"{grid_field}__path")
     )
 
 

@@ -171,9 +171,8 @@ def _community(ctx: DemoContext, community: Area, rng: random.Random, isolations
         services.referral_set_outcome(
             scope=ctx.scope, referral=referral, outcome="excluded", at=referral.at + dt.timedelta(hours=20)
         )
-    ctx.log(
-        f"screening: {len(visits) + len(isolated) + len(referred)} visits, {len(isolated)} isolations in {community.name}"
-    )
+    total = len(visits) + len(isolated) + len(referred)
+    ctx.log(f"screening: {total} visits, {len(isolated)} isolations in {community.name}")
 
 
 def _audit(ctx: DemoContext, verb: str, objs: list[Any], fields: list[str]) -> None:

@@ -128,8 +128,9 @@ def isolation_check_list(*, isolation: Isolation) -> QuerySet[IsolationCheck]:
 def unassigned_isolations(*, scope: Scope, area: Area, day: dt.date | None = None) -> QuerySet[Isolation]:
     """Persons under isolation in the area whom nobody answers for."""
     day = day or timezone.localdate()
-    uncovered = Person.objects.filter(coverage.uncovered_person_q(day)).values("pk")
-    return isolation_list(scope=scope, status=IsolationStatus.ACTIVE, area=area).filter(person_id__in=uncovered)
+    return isolation_list(scope=scope, status=IsolationStatus.ACTIVE, area=area).filter(
+        coverage.uncovered_record_q(day)
+    )
 
 
 def referral_list(
@@ -214,15 +215,12 @@ def _start_of(day: dt.date) -> dt.datetime:
 def _today_q(scope: Scope, *, prefix: str = "") -> Q:
     """What lands on this user's Today page: their own households and persons; and, for those who record for an
     area (community workers, grid secretaries), whatever in that area nobody answers for."""
+    fields = {"person_field": f"{prefix}person", "household_field": f"{prefix}household", "grid_field": f"{prefix}grid"}
     q = NOTHING
-    if scope.has("screening.record_own") or scope.has("screening.view_own"):
-        q |= coverage.own_record_q(
-            scope, person_field=f"{prefix}person", household_field=f"{prefix}household", grid_field=f"{prefix}grid"
-        )
+    if scope.has("screening.record_own") or scope.has("screening.view_own") or scope.has("screening.record"):
+        q |= coverage.own_record_q(scope, **fields)
     if scope.has("screening.record"):
-        q |= scope.area_q("screening.record", f"{prefix}grid") & Q(
-            **{f"{prefix}person_id__in": Person.objects.filter(coverage.uncovered_person_q()).values("pk")}
-        )
+        q |= scope.area_q("screening.record", f"{prefix}grid") & coverage.uncovered_record_q(**fields)
     return q
 
 
@@ -302,7 +300,7 @@ def today_items(*, scope: Scope, now: dt.datetime | None = None, limit: int = 50
 
 def _task_today_q(scope: Scope) -> Q:
     q = NOTHING
-    if scope.has("screening.record_own") or scope.has("screening.view_own"):
+    if scope.has("screening.record_own") or scope.has("screening.view_own") or scope.has("screening.record"):
         t = coverage.scope_targets(scope)
         if t.person_ids:
             q |= Q(person_id__in=list(t.person_ids))
@@ -311,17 +309,5 @@ def _task_today_q(scope: Scope) -> Q:
             q |= Q(area__path__startswith=path)
     if scope.has("screening.record"):
         # Tasks nobody in particular answers for go to the community's workers.
-        area_q = scope.area_q("screening.record", "area")
-        unowned = Q(household__isnull=True) | Q(household_id__in=_uncovered_households())
-        q |= area_q & unowned & ~Q(person_id__in=_covered_persons())
+        q |= scope.area_q("screening.record", "area") & coverage.uncovered_record_q(grid_field="area")
     return q
-
-
-def _uncovered_households() -> Any:
-    from bastion.coverage.models import Household
-
-    return Household.objects.filter(coverage.uncovered_household_q()).values("pk")
-
-
-def _covered_persons() -> Any:
-    return Person.objects.exclude(coverage.uncovered_person_q()).values("pk")

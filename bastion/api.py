@@ -92,17 +92,23 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return _error(request, 400, errors[0]["message"] if errors else "invalid input", errors)
 
 
-# Parameter names ninja puts in an error's location between the source and the field.
-_PARAM_NAMES = {"payload", "filters", "ninja_pagination"}
+def _schema_field(loc: tuple[Any, ...] | list[Any]) -> str:
+    """`("body", "payload", "id_number")` -> `body.id_number`: the path inside the JSON the caller sent.
+
+    ninja puts the view's body parameter name second; a single body parameter *is* the body, so
+    that name is not part of the path (an operation with several body parameters is not used here).
+    Query and path errors come flattened already: `("query", "limit")`.
+    """
+    parts = [str(p) for p in loc]
+    if len(parts) >= 2 and parts[0] == "body":
+        del parts[1]
+    return ".".join(parts)
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     """The request did not match the schema: 422, with field paths such as `body.id_number`."""
-    errors = []
-    for err in exc.errors:
-        loc = [str(p) for i, p in enumerate(err.get("loc", ())) if not (i == 1 and p in _PARAM_NAMES)]
-        errors.append({"field": ".".join(loc), "message": str(err.get("msg", ""))})
+    errors = [{"field": _schema_field(err.get("loc", ())), "message": str(err.get("msg", ""))} for err in exc.errors]
     return _error(request, 422, errors[0]["message"] if errors else "invalid input", errors)
 
 

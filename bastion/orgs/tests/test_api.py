@@ -105,6 +105,8 @@ def test_bad_organisation_input_names_the_field_and_writes_nothing(district, mak
         "missing purpose": ({**base, "purpose": None}, 400, ["body.purpose"]),
         "unknown kind": ({**base, "kind": "club"}, 422, ["body.kind"]),
         "bad date": ({**base, "established": "2020-02-30"}, 422, ["body.established"]),
+        "id that is not a number": ({**base, "covered_area_ids": [district.grid(0, 0, 0).pk, "x"]}, 422,
+                                    ["body.covered_area_ids.1"]),
     }
     for name, (payload, status, expected) in cases.items():
         response = post(client, "/api/organizations/", payload)

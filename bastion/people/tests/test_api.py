@@ -213,6 +213,11 @@ def test_schema_errors_are_422_with_field_paths(district, make_user):
     assert fields(missing) == ["body.name"]
     assert fields(wrong_type) == ["body.birth_date"]
     assert fields(bad_query) == ["query.limit"]
+    no_body = client.post("/api/persons", "", content_type="application/json")
+    not_json = client.post("/api/persons", "{name: 張三", content_type="application/json")
+    assert (no_body.status_code, fields(no_body)) == (422, ["body"])
+    assert not_json.status_code in (400, 422)
+    assert not_json.json()["detail"]
     assert Person.objects.count() == 0
 
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from bastion.access.scope import system_scope
 from bastion.core.models import AuditEvent
@@ -91,10 +92,11 @@ def test_member_who_joined_later_cannot_have_attended_earlier(branch, district):
         ("empty.pdf", b"", "empty"),
         ("huge.pdf", b"%PDF" + b"0" * MAX_UPLOAD_BYTES, "larger than"),
     ],
+    ids=["executable", "pdf-named-jpg", "empty", "over-10-MB"],
 )
 def test_attachments_are_limited_in_type_and_size(branch, settings, tmp_path, name, content, message):
     settings.MEDIA_ROOT = tmp_path
-    with pytest.raises(ValidationError) as err:
+    with translation.override("en"), pytest.raises(ValidationError) as err:
         activity_create(
             scope=system_scope(), organization=branch.org, kind="theme_day", date=D(2020, 2, 1), topic="主題黨日",
             attachments=[SimpleUploadedFile(name, content)],

@@ -41,17 +41,6 @@ def test_sign_in_and_switch_language(district, make_user, page, login):
     expect(page).to_have_url(re.compile(r"/login/"))
 
 
-def test_browse_areas_by_expanding_the_tree(district, make_user, page, login):
-    login(page, make_user("district_admin", area=district.district))
-    page.goto("/areas/")
-    page.get_by_role("button", name=re.compile("市南區")).click()
-    expect(page.locator(".tree-root")).to_contain_text("湛山街道")
-    page.get_by_role("link", name="湛山街道").click()
-    expect(page.locator("h1")).to_contain_text("湛山街道")
-    expect(page.locator(".facts")).to_contain_text("370202001000")
-    expect(page.locator(".breadcrumbs")).to_contain_text("市南區")
-
-
 def test_phone_search_by_pinyin_initials(district, make_user, phone_page, login):
     s = system_scope()
     person_create(scope=s, name="竇秀珍", area=district.grid(0, 0, 0), party_status="full")

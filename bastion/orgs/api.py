@@ -51,7 +51,7 @@ class OrganizationIn(Schema):
     parent_id: int | None = None
     purpose: TemporaryPurpose | None = None
     channel: str = Field("", max_length=200)
-    area_id: int | None = None
+    area_id: int | None = Field(None, description="Where it sits; by default, where its parent organisation sits.")
     covered_area_ids: list[int] = Field(default_factory=list)
     established: dt.date | None = None
     dissolved: dt.date | None = None
@@ -121,14 +121,20 @@ def get_organization(request: HttpRequest, org_id: int) -> Organization:
 @scoped("org.change", api=True)
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
     with fields_renamed(FIELDS):
+        parent = _org(request, "parent_id", payload.parent_id)
+        # An organisation sits where its parent does unless told otherwise, so that the users whose
+        # grants cover that area (including the one creating it) see it.
+        area = _area(request, "area_id", payload.area_id) if payload.area_id is not None else None
+        if area is None and parent is not None:
+            area = parent.area
         org = services.org_create(
             scope=request.scope,  # type: ignore[attr-defined]
             name=payload.name,
             kind=payload.kind,
-            parent=_org(request, "parent_id", payload.parent_id),
+            parent=parent,
             purpose=payload.purpose or "",
             channel=payload.channel,
-            area=_area(request, "area_id", payload.area_id),
+            area=area,
             covered_areas=_areas(request, "covered_area_ids", payload.covered_area_ids),
             established=payload.established,
             dissolved=payload.dissolved,

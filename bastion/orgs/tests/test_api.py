@@ -87,6 +87,21 @@ def test_community_worker_creates_a_pioneer_branch_and_it_is_audited(district, m
     assert event.actor == user
 
 
+def test_a_new_organisation_sits_where_its_parent_does_and_its_creator_sees_it(district, make_user):
+    # Given a community worker adding an online branch without saying where it sits
+    client = token_client(make_user("community_worker", area=district.communities[0]))
+
+    response = post(client, "/api/organizations/", {
+        "name": "仰口路社區線上黨支部", "kind": "online_branch", "channel": "仰口路黨員微信群",
+        "parent_id": committee_of(district, 0).pk,
+    })
+
+    # Then it takes the community committee's area and the worker can read it back
+    assert response.status_code == 201, response.content
+    assert response.json()["area_id"] == district.communities[0].pk
+    assert client.get(f"/api/organizations/{response.json()['id']}").status_code == 200
+
+
 def test_bad_organisation_input_names_the_field_and_writes_nothing(district, make_user):
     client = token_client(make_user("community_worker", area=district.communities[0]))
     committee = committee_of(district, 0)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -34,9 +34,21 @@ from bastion.ledger.money import fmt, to_money
 from bastion.orgs.models import Organization
 from bastion.people.models import Person
 
+# The dues rules: allocated party dues may pay for these (configurable afterwards; the data
+# migration creates them, and they are recreated here if a database was emptied).
+DEFAULT_PURPOSES = [
+    ("prevention_supplies", "防控物資"),
+    ("frontline_visits", "慰問醫務人員和一線幹部"),
+    ("hardship_aid", "幫扶生活困難黨員"),
+]
+
 
 def default_purposes() -> list[Purpose]:
-    """The purposes the dues rules allow by default (created by the data migration)."""
+    """The purposes the dues rules allow by default."""
+    codes = [code for code, _name in DEFAULT_PURPOSES]
+    if Purpose.objects.filter(code__in=codes).count() != len(codes):
+        for code, name in DEFAULT_PURPOSES:
+            Purpose.objects.get_or_create(code=code, defaults={"name": name, "default_for_dues": True})
     return list(Purpose.objects.filter(default_for_dues=True))
 
 
@@ -90,13 +102,20 @@ def account_ensure(
     if existing is not None:
         return existing
     with transaction.atomic():
-        account = Account.objects.create(
-            organization=organization,
-            fund_source=fund_source,
-            kind=kind,
-            ring_fenced=ring_fenced,
-            name=_account_name(organization, fund_source, kind, ring_fenced)[:200],
-        )
+        try:
+            # A savepoint: if another transaction opened the same account meanwhile, use theirs.
+            with transaction.atomic():
+                account = Account.objects.create(
+                    organization=organization,
+                    fund_source=fund_source,
+                    kind=kind,
+                    ring_fenced=ring_fenced,
+                    name=_account_name(organization, fund_source, kind, ring_fenced)[:200],
+                )
+        except IntegrityError:
+            return Account.objects.get(
+                organization=organization, fund_source=fund_source, kind=kind, ring_fenced=ring_fenced
+            )
         purposes = list(allowed_purposes) if allowed_purposes is not None else []
         if ring_fenced and allowed_purposes is None:
             purposes = default_purposes()

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -110,6 +112,12 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     """The request did not match the schema: 422, with field paths such as `body.id_number`."""
     errors = [{"field": _schema_field(err.get("loc", ())), "message": str(err.get("msg", ""))} for err in exc.errors]
     return _error(request, 422, errors[0]["message"] if errors else "invalid input", errors)
+
+
+@api.exception_handler(ProtectedError)
+def on_protected(request: HttpRequest, exc: ProtectedError) -> HttpResponse:
+    """Deleting something other records still point to (an area with persons in it): 409, nothing deleted."""
+    return _error(request, 409, _("Other records still refer to this; change or remove them first."))
 
 
 @api.exception_handler(PermissionDenied)

@@ -128,3 +128,25 @@ def test_auditor_may_read_but_not_write_areas(district, make_user):
     response = post(client, "/api/areas/", {"name": "x", "kind": "grid", "parent_id": district.communities[0].pk})
     assert response.status_code == 403
     assert client.delete(f"/api/areas/{district.grid(0, 0, 0).pk}").status_code == 403
+
+
+def test_deleting_an_area_still_in_use_is_refused(district, make_user):
+    # Given a grid where a person is registered, and an empty new grid
+    from bastion.access.scope import system_scope
+    from bastion.areas.services import area_create
+    from bastion.people.services import person_create
+
+    person_create(scope=system_scope(), name="竇秀珍", area=district.grid(0, 0, 0))
+    empty = area_create(scope=system_scope(), name="新網格", kind="grid", parent=district.communities[0])
+    client = token_client(make_user("community_worker", area=district.communities[0]))
+
+    in_use = client.delete(f"/api/areas/{district.grid(0, 0, 0).pk}")
+    unused = client.delete(f"/api/areas/{empty.pk}")
+
+    # Then the grid in use stays (409, as JSON) and the empty one goes
+    assert in_use.status_code == 409
+    assert in_use.json()["detail"]
+    assert Area.objects.filter(pk=district.grid(0, 0, 0).pk).exists()
+    assert not AuditEvent.objects.filter(verb="area.delete", object_id=str(district.grid(0, 0, 0).pk)).exists()
+    assert unused.status_code == 204
+    assert not Area.objects.filter(pk=empty.pk).exists()

@@ -189,6 +189,31 @@ def test_the_operation_walk_matches_the_openapi_schema():
     assert documented == walked
 
 
+# Lists answered whole, each with the reason its length is bounded. Add here only with a reason.
+BOUNDED_LISTS = {
+    "/api/care/cadres/{person_id}/checklist": "one row per frontline-cadre measure of the policy (the seed: 12)",
+    "/api/supplies/trace/recipients/{organization_id}": "the distributions one recipient received (a trace "
+    "report; paginate it if recipients come to receive hundreds)",
+}
+
+
+def test_every_api_list_is_paginated():
+    # A GET whose answer is a JSON array must be paginated (limit/offset), so no list grows unbounded
+    import typing
+
+    unpaginated = []
+    for method, route, operation in ninja_operations():
+        if method != "GET" or getattr(operation.view_func, "_ninja_is_paginated", False) or route in BOUNDED_LISTS:
+            continue
+        for status, model in (operation.response_models or {}).items():
+            field = getattr(model, "model_fields", {}).get("response")
+            annotation = field.annotation if field is not None else None
+            if typing.get_origin(annotation) in (list, tuple, set) or annotation in (list, tuple, set):
+                unpaginated.append(f"GET {route} ({status}: {annotation})")
+
+    assert not unpaginated, "lists without @paginate(LimitOffsetPagination):\n" + "\n".join(unpaginated)
+
+
 def test_every_url_scope_is_a_known_permission():
     unknown = [f"{e.route} -> {e.callback.bastion_scope!r}" for e in walk()
                if getattr(e.callback, "bastion_scope", None) and not _valid_scope(e.callback.bastion_scope)]

@@ -19,7 +19,7 @@ bootstrap-dev: $(VENV)/.installed-dev
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --no-compile -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed

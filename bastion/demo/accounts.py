@@ -7,7 +7,7 @@ password can never become the password of a production account.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth.hashers import check_password, make_password
 
@@ -81,6 +81,7 @@ def ensure_accounts(ctx: DemoContext, password: str = DEMO_PASSWORD) -> list[Dem
     """Create (or keep) the demo accounts and their grants. Returns what was set up."""
     accounts = account_specs()
     encoded = _password_hash(password, [a.username for a in accounts])
+    done = []
     for account in accounts:
         person = _person(account)
         user = User.objects.filter(username=account.username).first()
@@ -95,7 +96,8 @@ def ensure_accounts(ctx: DemoContext, password: str = DEMO_PASSWORD) -> list[Dem
         area, org = _grant_target(account)
         if not Grant.objects.filter(user=user, role=account.role, area=area, organization=org).exists():
             grant_create(actor=ctx.scope.user, user=user, role=account.role, area=area, organization=org)
-    return accounts
+        done.append(replace(account, person=person.name, where=str(org or area)))
+    return done
 
 
 def _password_hash(password: str, usernames: list[str]) -> str:

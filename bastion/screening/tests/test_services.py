@@ -319,3 +319,25 @@ def test_self_report_for_someone_outside_the_household_is_refused(district):
     with pytest.raises(ValidationError) as exc:
         services.self_report_submit(token=token, client_ip="1.1.1.1", person_id=stranger.pk, temperature="36.5")
     assert "person" in exc.value.message_dict
+
+
+def test_visit_whose_isolation_is_refused_is_not_written_either(district):
+    # given a person already under isolation
+    person = resident(household(district.grids[0]))
+    _isolation(person)
+    # when a new screening sends them into home isolation again
+    with pytest.raises(ValidationError) as exc:
+        services.visit_record(scope=system_scope(), person=person, channel="door", temperature="36.5",
+                              outcome="home_isolation")
+    # then neither the visit nor a second isolation is written
+    assert "person" in exc.value.message_dict
+    assert ScreeningVisit.objects.count() == 0 and Isolation.objects.count() == 1
+
+
+def test_referral_without_a_clinic_is_refused(district):
+    person = resident(household(district.grids[0]))
+    with pytest.raises(ValidationError) as exc:
+        services.visit_record(scope=system_scope(), person=person, channel="door", temperature="38.5",
+                              outcome="referral")
+    assert "referral_destination" in exc.value.message_dict
+    assert ScreeningVisit.objects.count() == 0 and Referral.objects.count() == 0

@@ -35,6 +35,10 @@ class AccountOut(Schema):
     allowed_purposes: list[str]
 
     @staticmethod
+    def resolve_name(obj: Account) -> str:
+        return obj.label
+
+    @staticmethod
     def resolve_organization(obj: Account) -> str:
         return obj.organization.name
 
@@ -75,7 +79,7 @@ class TransactionOut(Schema):
 
     @staticmethod
     def resolve_entries(obj: Transaction) -> list[dict[str, Any]]:
-        return [{"account_id": e.account_id, "account": e.account.name, "amount": fmt(e.amount)}
+        return [{"account_id": e.account_id, "account": e.account.label, "amount": fmt(e.amount)}
                 for e in obj.entries.select_related("account")]
 
 

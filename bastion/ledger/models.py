@@ -75,7 +75,7 @@ class Account(BaseModel):
     )
     fund_source = models.CharField(_("fund source"), max_length=24, choices=FundSource.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=AccountKind.choices, default=AccountKind.FUND)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("Leave empty for the usual name."))
     balance = models.DecimalField(_("balance"), default=ZERO, max_digits=14, decimal_places=2)
     ring_fenced = models.BooleanField(_("ring-fenced"), default=False)
     allowed_purposes = models.ManyToManyField(
@@ -106,7 +106,22 @@ class Account(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The account's name, or one built in the reader's language from organisation, source and kind."""
+        if self.name:
+            return self.name
+        source = FundSource(self.fund_source).label
+        org = self.organization.name
+        if self.kind == AccountKind.INCOME:
+            return _("%(org)s · %(source)s · income") % {"org": org, "source": source}
+        if self.kind == AccountKind.EXPENSE:
+            return _("%(org)s · %(source)s · expenses") % {"org": org, "source": source}
+        if self.ring_fenced:
+            return _("%(org)s · %(source)s · allocated (ring-fenced)") % {"org": org, "source": source}
+        return f"{org} · {source}"
 
 
 class Immutable(models.Model):

@@ -76,7 +76,7 @@ class Statement:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "account": self.account.name,
+            "account": self.account.label,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "opening": fmt(self.opening),

@@ -68,17 +68,6 @@ def purpose_create(*, scope: Scope, code: str, name: str, default_for_dues: bool
     return purpose
 
 
-def _account_name(organization: Organization, fund_source: str, kind: str, ring_fenced: bool) -> str:
-    label = str(FundSource(fund_source).label)
-    if kind == AccountKind.INCOME:
-        return _("%(org)s · %(source)s · income") % {"org": organization.name, "source": label}
-    if kind == AccountKind.EXPENSE:
-        return _("%(org)s · %(source)s · expenses") % {"org": organization.name, "source": label}
-    if ring_fenced:
-        return _("%(org)s · %(source)s · allocated (ring-fenced)") % {"org": organization.name, "source": label}
-    return f"{organization.name} · {label}"
-
-
 def account_ensure(
     *,
     scope: Scope,
@@ -110,7 +99,6 @@ def account_ensure(
                     fund_source=fund_source,
                     kind=kind,
                     ring_fenced=ring_fenced,
-                    name=_account_name(organization, fund_source, kind, ring_fenced)[:200],
                 )
         except IntegrityError:
             return Account.objects.get(
@@ -182,7 +170,7 @@ def _post(
             raise ValidationError(
                 {
                     "amount": _("%(account)s holds %(balance)s yuan; %(needed)s yuan cannot be taken from it.")
-                    % {"account": account.name, "balance": fmt(account.balance), "needed": fmt(-amount)}
+                    % {"account": account.label, "balance": fmt(account.balance), "needed": fmt(-amount)}
                 }
             )
         if account.ring_fenced and kind != TransactionKind.REVERSAL:
@@ -196,7 +184,7 @@ def _post(
                 raise ValidationError(
                     {
                         "purpose": _("%(account)s is ring-fenced: it may be spent only on %(allowed)s.")
-                        % {"account": account.name, "allowed": allowed}
+                        % {"account": account.label, "allowed": allowed}
                     }
                 )
     txn = Transaction.objects.create(

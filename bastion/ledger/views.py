@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -48,7 +49,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     acc = selectors.account_get(scope=scope, pk=pk)
-    today = dt.date.today()  # noqa: DTZ011 - a default period only
+    today = timezone.localdate()
     start = date_of(request.GET.get("start"), today.replace(day=1)) or today
     end = date_of(request.GET.get("end"), today) or today
     statement = selectors.account_statement(scope=scope, account=acc, start=start, end=end)

@@ -44,7 +44,7 @@ def stock_list(*, scope: Scope) -> QuerySet[Stock]:
 
 def purchase_list(*, scope: Scope, organization: Organization | None = None) -> QuerySet[Purchase]:
     qs = Purchase.objects.filter(organization__in=_orgs(scope)).select_related(
-        "organization", "item", "container", "account", "location", "payment"
+        "organization", "item", "container", "account", "account__organization", "location", "payment"
     )
     if organization is not None:
         qs = qs.filter(organization=organization)
@@ -108,14 +108,14 @@ class Chain:
                 "containers": p.containers, "container": p.container.name, "holds": str(p.container.holds),
                 "amount": fmt(p.amount), "supplier": p.supplier, "transaction": p.payment_id,
             },
-            "account": {"id": self.account.pk, "name": self.account.name, "fund_source": self.account.fund_source},
+            "account": {"id": self.account.pk, "name": self.account.label, "fund_source": self.account.fund_source},
             "funding": [
                 {
                     "transaction": step.transaction.pk,
                     "date": step.transaction.date.isoformat(),
                     "kind": step.transaction.kind,
-                    "into": step.into.name,
-                    "from": [{"name": a.name, "organization": a.organization.name, "fund_source": a.fund_source}
+                    "into": step.into.label,
+                    "from": [{"name": a.label, "organization": a.organization.name, "fund_source": a.fund_source}
                              for a in step.sources],
                 }
                 for step in self.funding
@@ -159,12 +159,12 @@ class FundTrace:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "account": {"id": self.account.pk, "name": self.account.name, "fund_source": self.account.fund_source},
-            "accounts": [{"id": a.pk, "name": a.name, "organization": a.organization.name} for a in self.accounts],
+            "account": {"id": self.account.pk, "name": self.account.label, "fund_source": self.account.fund_source},
+            "accounts": [{"id": a.pk, "name": a.label, "organization": a.organization.name} for a in self.accounts],
             "purchases": [
                 {"id": p.pk, "date": p.date.isoformat(), "buyer": p.organization.name, "item": p.item.code,
                  "containers": p.containers, "quantity": str(p.quantity), "amount": fmt(p.amount),
-                 "account": p.account.name}
+                 "account": p.account.label}
                 for p in self.purchases
             ],
             "distributions": [
@@ -185,7 +185,7 @@ def fund_trace(*, scope: Scope, account: Account) -> FundTrace:
     accounts = downstream_accounts(account)
     purchases = list(
         Purchase.objects.filter(account__in=accounts, payment__reversed_by__isnull=True)
-        .select_related("organization", "item", "container", "account")
+        .select_related("organization", "item", "container", "account", "account__organization")
         .order_by("date", "pk")
     )
     distributions = list(

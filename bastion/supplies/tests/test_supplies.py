@@ -132,7 +132,7 @@ def test_every_barrel_traces_back_to_the_fund_source_and_forward_to_the_signatur
     chain = chains[0].as_dict()
     assert chain["distribution"]["signer"] == "董彰"
     assert chain["purchase"]["containers"] == 200
-    assert chain["account"]["name"] == setup.account.name
+    assert chain["account"]["name"] == setup.account.label
     assert chain["funding"][0]["from"][0]["fund_source"] == "district_dues"
     assert chain["funding"][0]["from"][0]["organization"] == district.committee.name
     # from the district's fund forward to the signature

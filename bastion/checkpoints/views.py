@@ -273,7 +273,7 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
 def poster(request: HttpRequest, pk: int) -> HttpResponse:
     entrance = selectors.entrance_get(scope=_scope(request), pk=pk)
     url = request.build_absolute_uri(reverse("checkpoints:on-duty", args=[entrance.public_key]))
-    qr = segno.make(url, error="m").svg_inline(scale=8, title=entrance.name)
+    qr = segno.make(url, error="m").svg_data_uri(scale=10)
     return render(request, "checkpoints/poster.html", {"entrance": entrance, "qr": qr, "url": url})
 
 

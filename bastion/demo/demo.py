@@ -337,15 +337,24 @@ def load_grids(ctx: DemoContext, plan: Plan, community: Area, community_org: Org
         grids = _bulk_grids(ctx, community, names)
         branches = _bulk_branches(ctx, community_org, grids, plan.established[first:first + count])
     else:
+        # Loaded before: look everything up in two queries and fill any gap through the services.
+        have_grids = {a.name: a for a in community.get_children().filter(kind=AreaKind.GRID, name__in=names)}
+        have_branches = {
+            o.name: o
+            for o in Organization.objects.filter(
+                kind=OrgKind.TEMPORARY_BRANCH, name__in=[pioneer_branch_name(n) for n in names]
+            )
+        }
         grids, branches = [], []
         for offset, name in enumerate(names):
-            grid = ensure_area(ctx, name=name, kind=AreaKind.GRID, parent=community)
+            grid = have_grids.get(name) or ensure_area(ctx, name=name, kind=AreaKind.GRID, parent=community)
             grids.append(grid)
-            branches.append(
-                ensure_org(ctx, name=pioneer_branch_name(name), kind=OrgKind.TEMPORARY_BRANCH,
-                           purpose=TemporaryPurpose.GRID_PIONEER, parent=community_org, area=community,
-                           covered=[grid], established=plan.established[first + offset])
+            branch = have_branches.get(pioneer_branch_name(name)) or ensure_org(
+                ctx, name=pioneer_branch_name(name), kind=OrgKind.TEMPORARY_BRANCH,
+                purpose=TemporaryPurpose.GRID_PIONEER, parent=community_org, area=community, covered=[grid],
+                established=plan.established[first + offset],
             )
+            branches.append(branch)
     secretaries = _bulk_persons(ctx, [(plan.people[first + offset], grid) for offset, grid in enumerate(grids)])
     _bulk_memberships(
         ctx,

@@ -167,7 +167,6 @@ class Plan:
     grids_per_community: dict[str, int] = field(default_factory=dict)
     cadre_grids: set[int] = field(default_factory=set)
     people: list[dict[str, Any]] = field(default_factory=list)  # secretary per grid, in grid order
-    volunteers: dict[str, dict[str, Any]] = field(default_factory=dict)  # grid name -> person
     established: list[dt.date] = field(default_factory=list)
 
 
@@ -176,6 +175,10 @@ def resident_id(birth: dt.date, sequence: int, gender: str) -> str:
     order = sequence % 500 * 2 + (1 if gender == Gender.MALE else 0)  # odd = male, even = female
     body = f"{DISTRICT_CODE}{birth:%Y%m%d}{order:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def named_id(index: int, person: NamedPerson) -> str:
+    return resident_id(person.birth_date, 400 + index, person.gender)
 
 
 def _phone(rng: random.Random) -> str:
@@ -209,7 +212,7 @@ def make_plan(rng: random.Random) -> Plan:
     communities = [c for _s, cs in STREETS for c in cs]
     plan.grids_per_community = _spread(rng, GRID_COUNT, communities)
     plan.cadre_grids = set(rng.sample(range(GRID_COUNT), AGENCY_CADRE_SECRETARIES))
-    used: set[str] = set()
+    used = {named_id(index, person) for index, person in enumerate(NAMED_PEOPLE + STAFF_PEOPLE)}
     for index in range(GRID_COUNT):
         cadre = index in plan.cadre_grids
         gender = rng.choice((Gender.MALE, Gender.FEMALE))
@@ -505,7 +508,7 @@ def _load_named(ctx: DemoContext, named: NamedPerson, communities: dict[str, Are
         ctx,
         name=named.name,
         area=area,
-        id_number=resident_id(named.birth_date, 400 + sequence, named.gender),
+        id_number=named_id(sequence, named),
         gender=named.gender,
         party_status=named.party_status,
         is_agency_cadre=named.is_agency_cadre,

@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from bastion.access.decorators import scoped
 from bastion.care import selectors, services
-from bastion.care.models import Case, CaseStatus, Measure, MeasureRecord, Policy
+from bastion.care.models import Case, CaseStatus, Measure, MeasureKind, MeasureRecord, Policy, Situation
 from bastion.ledger.models import Account, AccountKind
 from bastion.ledger.money import fmt
 from bastion.orgs.models import Organization
@@ -145,6 +145,19 @@ class ReminderOut(Schema):
     measure_id: int
 
 
+class SituationIn(Schema):
+    name: str
+    description: str = ""
+    order: int = 0
+    max_amount: str | None = None
+
+
+class MeasureIn(Schema):
+    name: str
+    order: int = 0
+    kind: MeasureKind = MeasureKind.GENERAL
+
+
 class FiguresOut(Schema):
     situations: int
     frontline_measures: int
@@ -165,6 +178,25 @@ def list_policies(request: HttpRequest):  # type: ignore[no-untyped-def]
 @scoped("care.view", api=True)
 def get_policy(request: HttpRequest, policy_id: int) -> Policy:
     return selectors.policy_get(scope=_scope(request), pk=policy_id)
+
+
+@router.post("/policies/{policy_id}/situations", response={201: SituationOut})
+@scoped("care.change", api=True)
+def add_situation(request: HttpRequest, policy_id: int, payload: SituationIn) -> tuple[int, Situation]:
+    """Configure the policy: a situation in which a subsidy is granted."""
+    policy = selectors.policy_get(scope=_scope(request), pk=policy_id)
+    return 201, services.situation_ensure(scope=_scope(request), policy=policy, name=payload.name,
+                                          description=payload.description, order=payload.order,
+                                          max_amount=payload.max_amount)
+
+
+@router.post("/policies/{policy_id}/measures", response={201: MeasureOut})
+@scoped("care.change", api=True)
+def add_measure(request: HttpRequest, policy_id: int, payload: MeasureIn) -> tuple[int, Measure]:
+    """Configure the policy: a measure for frontline cadres (kind rest_after_duty is reminded after long duty)."""
+    policy = selectors.policy_get(scope=_scope(request), pk=policy_id)
+    return 201, services.measure_ensure(scope=_scope(request), policy=policy, name=payload.name,
+                                        order=payload.order, kind=payload.kind)
 
 
 @router.get("/cases", response=list[CaseOut])

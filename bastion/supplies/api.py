@@ -19,7 +19,8 @@ from bastion.ledger.money import fmt
 from bastion.orgs.models import Organization
 from bastion.people.models import Person
 from bastion.supplies import selectors, services
-from bastion.supplies.models import Distribution, Item, Method, Purchase, Stock, Use
+from bastion.supplies.models import Distribution, Item, Location, Method, Purchase, Stock, Use
+from bastion.supplies.units import Dimension
 
 router = Router(tags=["supplies"])
 
@@ -114,6 +115,23 @@ class PurchaseOut(Schema):
         return str(obj.remaining)
 
 
+class ItemIn(Schema):
+    code: str
+    name: str
+    dimension: Dimension
+
+
+class LocationIn(Schema):
+    organization_id: int
+    name: str
+
+
+class LocationOut(Schema):
+    id: int
+    organization_id: int
+    name: str
+
+
 class PurchaseIn(Schema):
     item_id: int
     container_name: str
@@ -182,6 +200,30 @@ def _person(request: HttpRequest, pk: int | None) -> Person | None:
 @paginate(LimitOffsetPagination)
 def list_items(request: HttpRequest):  # type: ignore[no-untyped-def]
     return selectors.item_list()
+
+
+@router.post("/items", response={201: ItemOut})
+@scoped("supplies.change", api=True)
+def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, Item]:
+    """Add an item to the catalogue, measured by mass (kg), volume (L) or count (piece)."""
+    return 201, services.item_ensure(scope=request.scope, code=payload.code, name=payload.name,  # type: ignore[attr-defined]
+                                     dimension=payload.dimension)
+
+
+@router.get("/locations", response=list[LocationOut])
+@scoped("supplies.view", api=True)
+@paginate(LimitOffsetPagination)
+def list_locations(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.location_list(scope=request.scope)  # type: ignore[attr-defined]
+
+
+@router.post("/locations", response={201: LocationOut})
+@scoped("supplies.change", api=True)
+def create_location(request: HttpRequest, payload: LocationIn) -> tuple[int, Location]:
+    scope = request.scope  # type: ignore[attr-defined]
+    org: Organization = get_object_or_404(Organization.objects.filter(scope.org_visible_q("supplies.change")),
+                                          pk=payload.organization_id)
+    return 201, services.location_ensure(scope=scope, organization=org, name=payload.name)
 
 
 @router.get("/stock", response=list[StockOut])

@@ -37,7 +37,12 @@ def purchase_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             account = get_object_or_404(accounts, pk=request.POST.get("account") or 0)
-            location = get_object_or_404(locations, pk=request.POST.get("location") or 0)
+            new_location = request.POST.get("new_location", "").strip()
+            if new_location:
+                location = services.location_ensure(scope=scope, organization=account.organization,
+                                                    name=new_location)
+            else:
+                location = get_object_or_404(locations, pk=request.POST.get("location") or 0)
             purchase = services.purchase_create(
                 scope=scope,
                 organization=account.organization,

@@ -69,3 +69,19 @@ def test_case_list_does_not_query_per_row(care, make_user, client_for):
         services.case_create(scope=system_scope(), situation=care.situation, person=care.person,
                              organization=care.community, facts="x", amount="10")
     assert count() == before
+
+
+def test_api_configures_situations_and_measures(care, make_user, client_for):
+    client = client_for(make_user("district_admin", org=care.district))
+    r = client.post(f"/api/care/policies/{care.policy.pk}/situations",
+                    data=json.dumps({"name": "因公殉職黨員家屬", "order": 6, "max_amount": "5000"}),
+                    content_type="application/json")
+    assert r.status_code == 201 and r.json()["max_amount"] == "5000.00"
+    r = client.post(f"/api/care/policies/{care.policy.pk}/measures",
+                    data=json.dumps({"name": "心理疏導", "order": 3}), content_type="application/json")
+    assert r.status_code == 201
+    assert client.get("/api/care/figures").json() == {"situations": 3, "frontline_measures": 3}
+    community = client_for(make_user("community_worker", org=care.community))
+    denied = community.post(f"/api/care/policies/{care.policy.pk}/measures",
+                            data=json.dumps({"name": "x"}), content_type="application/json")
+    assert denied.status_code == 403

@@ -86,3 +86,43 @@ def test_list_and_trace_pages_do_not_query_per_row(setup, buy, make_user, client
     before = [_queries(client, url) for url in urls]
     give(8)
     assert [_queries(client, url) for url in urls] == before
+
+
+def test_purchase_form_can_name_a_new_warehouse_and_pays_from_the_ledger(setup, make_user, client_for):
+    client = client_for(make_user("street_officer", org=setup.street))
+    assert client.get(reverse("supplies:purchase_new")).status_code == 200
+    response = client.post(reverse("supplies:purchase_new"), {
+        "item": setup.disinfectant.pk, "container_name": "桶", "holds": "3.8", "holds_unit": "L",
+        "containers": "100", "amount": "3800", "account": setup.account.pk, "purpose": setup.supplies.pk,
+        "new_location": "湛山街道第二倉庫", "date": "2020-02-03",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from bastion.supplies.models import Stock
+
+    stock = Stock.objects.get(location__name="湛山街道第二倉庫")
+    assert str(stock.quantity) == "380.000"
+    # a unit of the wrong dimension is refused with the form shown again
+    again = client.post(reverse("supplies:purchase_new"), {
+        "item": setup.alcohol.pk, "container_name": "桶", "holds": "2", "holds_unit": "L", "containers": "1",
+        "amount": "10", "account": setup.account.pk, "purpose": setup.supplies.pk, "location": stock.location.pk,
+        "date": "2020-02-03",
+    })
+    assert again.status_code == 200 and "errorlist" in again.content.decode()
+
+
+def test_api_adds_items_and_locations(setup, make_user, client_for):
+    client = client_for(make_user("street_officer", org=setup.street))
+    r = client.post("/api/supplies/items", data=json.dumps({"code": "masks", "name": "口罩", "dimension": "count"}),
+                    content_type="application/json")
+    assert r.status_code == 201 and r.json()["base_unit"] == "piece"
+    bad = client.post("/api/supplies/items", data=json.dumps({"code": "x", "name": "x", "dimension": "colour"}),
+                      content_type="application/json")
+    assert bad.status_code == 422
+    loc = client.post("/api/supplies/locations", data=json.dumps({"organization_id": setup.street.pk, "name": "倉庫B"}),
+                      content_type="application/json")
+    assert loc.status_code == 201
+    assert "倉庫B" in [row["name"] for row in client.get("/api/supplies/locations").json()["items"]]
+    other = client.post("/api/supplies/locations",
+                        data=json.dumps({"organization_id": setup.other_street.pk, "name": "倉庫C"}),
+                        content_type="application/json")
+    assert other.status_code == 404

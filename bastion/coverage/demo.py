@@ -22,11 +22,12 @@ from bastion.core.models import AuditEvent
 from bastion.core.text import search_key
 from bastion.coverage.models import Building, BuildingHead, Household, Relation, Resident, Responsibility, TargetKind
 from bastion.coverage.services import (
-    _household_search_key,
     building_head_assign,
     building_key,
     household_create,
     household_key,
+    household_search_key,
+    plain_diff,
     resident_add,
     responsibility_assign,
     responsibility_end,
@@ -121,7 +122,7 @@ def _audit(ctx: DemoContext, verb: str, objs: list[Any]) -> None:
                 object_type=o._meta.label_lower,
                 object_id=str(o.pk),
                 object_repr=str(o)[:200],
-                diff=audit.diff({}, audit.snapshot(o)),
+                diff=plain_diff(audit.diff({}, audit.snapshot(o))),
             )
             for o in objs
         ],
@@ -165,7 +166,7 @@ def _households(ctx: DemoContext, community: Area, count: int, rng: random.Rando
     for index, unit, room in rooms:
         b = buildings[index]
         h = Household(building=b, grid=b.grid, unit=unit, room=room, key=household_key(b, unit, room))
-        h.search_key = _household_search_key(h)
+        h.search_key = household_search_key(h)
         households.append(h)
     households = Household.objects.bulk_create(households, batch_size=500)
     Household.history.bulk_history_create(households, batch_size=500)

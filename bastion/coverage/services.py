@@ -84,8 +84,16 @@ def building_get_or_create(*, scope: Scope, grid: Area, street: str, compound: s
                 )
             return existing
         building = Building.objects.create(grid=grid, street=street, compound=compound, number=number, key=key)
-        audit.record(scope.user, "building.create", building, audit.diff({}, audit.snapshot(building)))
+        audit.record(scope.user, "building.create", building, plain_diff(audit.diff({}, audit.snapshot(building))))
     return building
+
+
+BOOKKEEPING = ("key", "search_key", "id")
+
+
+def plain_diff(changes: dict[str, Any]) -> dict[str, Any]:
+    """An audit diff without derived bookkeeping columns (normalised address keys, search keys)."""
+    return {k: v for k, v in changes.items() if k not in BOOKKEEPING}
 
 
 def _duplicate_error(existing: Household) -> ValidationError:
@@ -124,7 +132,7 @@ def household_create(
         if existing is not None:
             raise _duplicate_error(existing)
         household = Household(building=b, grid=grid, unit=unit, room=room, key=key, note=(note or "").strip())
-        household.search_key = _household_search_key(household)
+        household.search_key = household_search_key(household)
         try:
             with transaction.atomic():
                 household.save()
@@ -133,11 +141,11 @@ def household_create(
             if existing is not None:
                 raise _duplicate_error(existing) from exc
             raise
-        audit.record(scope.user, "household.create", household, audit.diff({}, audit.snapshot(household)))
+        audit.record(scope.user, "household.create", household, plain_diff(audit.diff({}, audit.snapshot(household))))
     return household
 
 
-def _household_search_key(household: Household) -> str:
+def household_search_key(household: Household) -> str:
     b = household.building
     return (
         search_key(b.street, b.compound)
@@ -170,12 +178,11 @@ def household_update(
         existing = Household.objects.filter(key=household.key).exclude(pk=household.pk).select_related("building")
         if existing.exists():
             raise _duplicate_error(existing[0])
-        household.search_key = _household_search_key(household)
+        household.search_key = household_search_key(household)
         household.save()
-        changes = audit.diff(before, audit.snapshot(household))
-        changes.pop("search_key", None)
-        changes.pop("key", None)
-        audit.record(scope.user, "household.update", household, changes)
+        audit.record(
+            scope.user, "household.update", household, plain_diff(audit.diff(before, audit.snapshot(household)))
+        )
     return household
 
 

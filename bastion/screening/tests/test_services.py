@@ -327,8 +327,9 @@ def test_visit_whose_isolation_is_refused_is_not_written_either(district):
     _isolation(person)
     # when a new screening sends them into home isolation again
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(scope=system_scope(), person=person, channel="door", temperature="36.5",
-                              outcome="home_isolation")
+        services.visit_record(
+            scope=system_scope(), person=person, channel="door", temperature="36.5", outcome="home_isolation"
+        )
     # then neither the visit nor a second isolation is written
     assert "person" in exc.value.message_dict
     assert ScreeningVisit.objects.count() == 0 and Isolation.objects.count() == 1
@@ -337,7 +338,8 @@ def test_visit_whose_isolation_is_refused_is_not_written_either(district):
 def test_referral_without_a_clinic_is_refused(district):
     person = resident(household(district.grids[0]))
     with pytest.raises(ValidationError) as exc:
-        services.visit_record(scope=system_scope(), person=person, channel="door", temperature="38.5",
-                              outcome="referral")
+        services.visit_record(
+            scope=system_scope(), person=person, channel="door", temperature="38.5", outcome="referral"
+        )
     assert "referral_destination" in exc.value.message_dict
     assert ScreeningVisit.objects.count() == 0 and Referral.objects.count() == 0

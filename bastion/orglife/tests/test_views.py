@@ -147,3 +147,21 @@ def test_pages_speak_the_three_languages(branch, make_user, client_for):
     for code, text in expected.items():
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
         assert text in client.get(url).text, code
+
+
+def test_list_pages_do_not_query_per_row(branch, district, make_user, client_for, django_assert_max_num_queries):
+    from bastion.orglife.services import AttendanceEntry
+
+    s = system_scope()
+    for day in range(1, 21):
+        activity_create(scope=s, organization=branch.org, kind="theme_day", date=D(2020, 1, day), topic=f"第{day}次",
+                        attendance=[AttendanceEntry(m) for m in branch.members])
+    client = client_for(make_user("community_worker", area=branch.org.area))
+    client.get(reverse("orglife:index"))  # warm the session and caches
+    period = {"start": "2020-01-01", "end": "2020-01-31"}
+    with django_assert_max_num_queries(10):
+        assert "第20次" in client.get(reverse("orglife:activities"), period).text
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("orglife:branch", args=[branch.org.pk]), period).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("orglife:branches")).status_code == 200

@@ -163,9 +163,9 @@ def _households(ctx: DemoContext, community: Area, count: int, rng: random.Rando
     _audit(ctx, "building.create", buildings)
 
     households = []
-    for index, unit, room in rooms:
+    for index, unit_no, room_no in rooms:
         b = buildings[index]
-        h = Household(building=b, grid=b.grid, unit=unit, room=room, key=household_key(b, unit, room))
+        h = Household(building=b, grid=b.grid, unit=unit_no, room=room_no, key=household_key(b, unit_no, room_no))
         h.search_key = household_search_key(h)
         households.append(h)
     households = Household.objects.bulk_create(households, batch_size=500)

@@ -220,7 +220,11 @@ def _today_q(scope: Scope, *, prefix: str = "") -> Q:
     if scope.has("screening.record_own") or scope.has("screening.view_own") or scope.has("screening.record"):
         q |= coverage.own_record_q(scope, **fields)
     if scope.has("screening.record"):
-        q |= scope.area_q("screening.record", f"{prefix}grid") & coverage.uncovered_record_q(**fields)
+        q |= scope.area_q("screening.record", f"{prefix}grid") & coverage.uncovered_record_q(
+            person_field=fields["person_field"],
+            household_field=fields["household_field"],
+            grid_field=fields["grid_field"],
+        )
     return q
 
 

@@ -165,3 +165,16 @@ def test_list_pages_do_not_query_per_row(branch, district, make_user, client_for
         assert client.get(reverse("orglife:branch", args=[branch.org.pk]), period).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("orglife:branches")).status_code == 200
+
+
+def test_the_person_panel_shows_pledges_to_those_who_may_see_them(branch, make_user, scope_of, rf):
+    from django.template import Context, Template
+
+    pledge_create(scope=system_scope(), person=branch.members[0], organization=branch.org, kind="guarantee",
+                  date=D(2020, 2, 5), text="我是樓長，也是黨員")
+    template = Template("{% load orglife_extras %}{% orglife_person_panel person %}")
+    request = rf.get("/")
+    request.scope = scope_of(make_user("member", area=branch.org.area))
+    assert "我是樓長" in template.render(Context({"request": request, "person": branch.members[0]}))
+    request.scope = scope_of(make_user())
+    assert "我是樓長" not in template.render(Context({"request": request, "person": branch.members[0]}))

@@ -26,3 +26,19 @@ def test_a_unit_that_does_not_fit_the_item_is_refused(unit, dimension):
 def test_zero_negative_or_unreadable_quantities_are_refused(value):
     with pytest.raises(ValidationError):
         to_base(value, "kg", "mass")
+
+
+def test_mass_is_shown_in_kilograms_and_jin():
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from bastion.supplies.templatetags.supplies_units import quantity
+
+    alcohol = SimpleNamespace(dimension="mass", base_unit="kg")
+    disinfectant = SimpleNamespace(dimension="volume", base_unit="L")
+    with translation.override("en"):
+        assert quantity(Decimal("400.000"), alcohol) == "400 kg · 800 jin"
+        assert quantity(Decimal("3.800"), disinfectant) == "3.8 L"
+    with translation.override("zh-hans"):
+        assert quantity(Decimal("400.000"), alcohol) == "400 千克 · 800 斤"

@@ -19,6 +19,7 @@ def test_pages_show_stock_purchases_and_the_trace(setup, buy, make_user, client_
     assert "董彰" in client.get(reverse("supplies:purchase", args=[purchase.pk])).content.decode()
     page = client.get(reverse("supplies:recipient_trace", args=[setup.communities[0].pk])).content.decode()
     assert "董彰" in page and setup.account.label in page
+    assert "800 斤" in client.get(reverse("supplies:purchase", args=[purchase.pk])).content.decode()
     page = client.get(reverse("supplies:fund_trace", args=[setup.account.pk])).content.decode()
     assert setup.communities[0].name in page
     assert client.get(reverse("supplies:distribution", args=[d.pk])).status_code == 200

@@ -101,10 +101,11 @@ def _entrance(ctx: DemoContext, site: Area, name: str) -> Entrance:
 def _team(ctx: DemoContext, site: Area) -> tuple[Organization, list[Organization]]:
     team = Organization.objects.filter(name=TEAM_NAME, kind=OrgKind.TEMPORARY_BRANCH).first()
     if team is None:
+        # The team sits at the site: a grant over the team reaches the station, not the whole district.
         district = Area.objects.get(name=DISTRICT_NAME, kind=AreaKind.DISTRICT)
         committee = Organization.objects.filter(kind=OrgKind.DISTRICT_COMMITTEE, area=district).first()
         team = org_create(scope=ctx.scope, name=TEAM_NAME, kind=OrgKind.TEMPORARY_BRANCH,
-                          purpose=TemporaryPurpose.CHECKPOINT_TEAM, parent=committee, area=district,
+                          purpose=TemporaryPurpose.CHECKPOINT_TEAM, parent=committee, area=site,
                           covered_areas=[site], established=dt.date(2020, 1, 27))
     groups = []
     for name in GROUPS:

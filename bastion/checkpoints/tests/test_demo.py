@@ -54,3 +54,12 @@ def test_the_figures_follow_the_records(district):
     figures = selectors.site_figures(scope=s, site=site, **PERIOD)
     assert figures["person_times"] == 8673
     assert figures["longest_continuous_duty_hours"] == 13
+
+
+def test_a_team_member_of_the_demo_sees_the_station_and_not_the_rest_of_the_district(district, make_user,
+                                                                                     scope_of):
+    demo.load(DemoContext(log=lambda *a: None))
+    member = scope_of(make_user("checkpoint_member", org=Organization.objects.get(name=demo.TEAM_NAME)))
+    assert [s.name for s in selectors.site_list(scope=member)] == ["青島火車站"]
+    assert not member.has("checkpoint.manage")
+    assert member.area_paths("person.view") == [selectors.site_list(scope=member).get().path]

@@ -247,8 +247,7 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
                 activity = services.activity_create(
                     scope=scope, organization=branch, kind=data["kind"], mode=data["mode"], date=data["date"],
                     topic=data["topic"], host=host, place=data["place"], minutes=data["minutes"],
-                    attendance=[services.AttendanceEntry(r["person"], r["present"], r["reason"]) for r in rows
-                                if r["present"] or r["reason"].strip()],
+                    attendance=[services.AttendanceEntry(r["person"], r["present"], r["reason"]) for r in rows],
                     attachments=request.FILES.getlist("attachments"),
                 )
             except ValidationError as exc:

@@ -44,11 +44,12 @@ def test_a_secretary_records_a_meeting_from_the_phone_form(branch, make_user, cl
         "kind": "members_meeting", "mode": "offline", "date": "2020-02-03", "topic": "支部黨員大會",
         "host": str(branch.secretary.pk), "place": "", "minutes": "部署",
         f"present-{a.pk}": "on", f"present-{b.pk}": "on", f"reason-{c.pk}": "值守卡口",
+        f"present-{branch.secretary.pk}": "on",
         "attachments": [SimpleUploadedFile("紀要.pdf", b"%PDF-1.4 x")],
     })
     activity = Activity.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("orglife:activity", args=[activity.pk])
-    assert activity.attendances.filter(present=True).count() == 2
+    assert activity.attendances.filter(present=True).count() == 3
     assert activity.attendances.get(person=c).absence_reason == "值守卡口"
     detail = client.get(response["Location"])
     assert "值守卡口" in detail.text and "紀要.pdf" in detail.text
@@ -178,3 +179,15 @@ def test_the_person_panel_shows_pledges_to_those_who_may_see_them(branch, make_u
     assert "我是樓長" in template.render(Context({"request": request, "person": branch.members[0]}))
     request.scope = scope_of(make_user())
     assert "我是樓長" not in template.render(Context({"request": request, "person": branch.members[0]}))
+
+
+def test_an_unticked_member_needs_a_reason(branch, make_user, client_for):
+    client = client_for(make_user("grid_secretary", area=branch.org.area))
+    a, b, c = branch.members
+    response = client.post(reverse("orglife:activity-new", args=[branch.org.pk]), {
+        "kind": "theme_day", "mode": "offline", "date": "2020-02-03", "topic": "主題黨日",
+        f"present-{a.pk}": "on", f"present-{b.pk}": "on", f"present-{branch.secretary.pk}": "on",
+    })
+    assert response.status_code == 200
+    assert c.name in response.text
+    assert not Activity.objects.exists()

@@ -69,6 +69,9 @@ class ScopeGrant:
     org_path: str | None = None
     # For an organisation grant: the paths of the areas its subtree covers or sits in.
     derived_area_paths: tuple[str, ...] = ()
+    # For an area grant: the organisations sitting in or covering that area, with all
+    # that hangs under them (a party group inside a grid's pioneer branch has no area).
+    derived_org_paths: tuple[str, ...] = ()
 
     @property
     def permissions(self) -> frozenset[str]:
@@ -109,7 +112,12 @@ class Scope:
         return paths
 
     def org_paths(self, perm: str) -> list[str]:
-        return [g.org_path for g in self._grants_with(perm) if g.org_path]
+        paths: list[str] = []
+        for g in self._grants_with(perm):
+            if g.org_path:
+                paths.append(g.org_path)
+            paths.extend(g.derived_org_paths)
+        return paths
 
     @staticmethod
     def _prefix_q(field_name: str, paths: Iterable[str]) -> Q:
@@ -129,21 +137,11 @@ class Scope:
         return self.area_q(perm, field_name="")
 
     def org_visible_q(self, perm: str) -> Q:
-        """Organisations in an organisation grant's subtree, or sitting in or covering a granted area."""
+        """Organisations in an organisation grant's subtree, or sitting in or covering a granted area
+        (with everything under them)."""
         if self.unrestricted:
             return Q()
-        from bastion.orgs.models import Organization
-
-        q = self._prefix_q("path", self.org_paths(perm))
-        area_paths = [g.area_path for g in self._grants_with(perm) if g.area_path]
-        if area_paths:
-            q |= self._prefix_q("area__path", area_paths)
-            q |= Q(
-                pk__in=Organization.objects.filter(
-                    self._prefix_q("covered_areas__path", area_paths)
-                ).values("pk")
-            )
-        return q
+        return self._prefix_q("path", self.org_paths(perm))
 
     def person_visible_q(self, perm: str) -> Q:
         """Persons registered in a granted area, or members of an organisation in scope."""
@@ -210,6 +208,7 @@ def resolve_scope(user: Any) -> Scope:
         return Scope(user=user, unrestricted=True)
     from bastion.access.models import Grant
     from bastion.areas.models import Area
+    from bastion.orgs.models import Organization
 
     rows = list(
         Grant.objects.filter(user=user).select_related("area", "organization").only(
@@ -219,7 +218,14 @@ def resolve_scope(user: Any) -> Scope:
     grants: list[ScopeGrant] = []
     for row in rows:
         if row.area is not None:
-            grants.append(ScopeGrant(role=row.role, area_path=row.area.path))
+            area_path = row.area.path
+            org_paths = minimal_prefixes(
+                Organization.objects.filter(
+                    Q(area__path__startswith=area_path)
+                    | Q(pk__in=Organization.objects.filter(covered_areas__path__startswith=area_path).values("pk"))
+                ).values_list("path", flat=True)
+            )
+            grants.append(ScopeGrant(role=row.role, area_path=area_path, derived_org_paths=tuple(org_paths)))
         elif row.organization is not None:
             org_path = row.organization.path
             derived = tuple(

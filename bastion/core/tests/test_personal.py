@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from bastion.core.personal import mask_id, parse_phone, parse_resident_id
 
@@ -14,7 +15,9 @@ def test_valid_id_gives_birth_date_and_gender():
 
 
 def test_bad_checksum_is_an_error():
-    with pytest.raises(ValidationError, match="check digit"):
+    with translation.override("en"), pytest.raises(ValidationError, match="check digit"):
+        parse_resident_id("110105194912310021")
+    with pytest.raises(ValidationError, match="校验位"):
         parse_resident_id("110105194912310021")
 
 

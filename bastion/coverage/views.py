@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,14 @@ PAGE = 25
 
 def _scope(request: HttpRequest) -> Any:
     return request.scope  # type: ignore[attr-defined]
+
+
+def int_or_404(value: Any) -> int:
+    """An id from a query string or form; anything that is not one is a missing page, not a server error."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
 
 
 @scoped("coverage.view")
@@ -86,7 +94,7 @@ def households(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     node = None
     if request.GET.get("area"):
-        node = area_get(scope=scope, pk=int(request.GET["area"]))
+        node = area_get(scope=scope, pk=int_or_404(request.GET["area"]))
     qs = selectors.household_list(scope=scope, area=node, query=query, uncovered=request.GET.get("uncovered") == "1")
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     return render(
@@ -163,23 +171,23 @@ def household_new(request: HttpRequest) -> HttpResponse:
 def _target(request: HttpRequest, scope: Any, params: Any) -> tuple[dict[str, Any], Area, str]:
     """The assignment target named by the query string: area, building, household or person."""
     if params.get("household"):
-        hh = selectors.household_get(scope=scope, pk=int(params["household"]))
+        hh = selectors.household_get(scope=scope, pk=int_or_404(params["household"]))
         return {"household": hh}, hh.grid, str(hh)
     if params.get("building"):
         b = get_object_or_404(
             Building.objects.filter(scope.area_q("coverage.view", "grid")).select_related("grid"),
-            pk=int(params["building"]),
+            pk=int_or_404(params["building"]),
         )
         return {"building": b}, b.grid, str(b)
     if params.get("person"):
-        p: Person = person_get(scope=scope, pk=int(params["person"]))
+        p: Person = person_get(scope=scope, pk=int_or_404(params["person"]))
         home = selectors.current_household_of(p)
         node = home.grid if home else p.area
         if node is None:
             raise ValidationError(_("This person has no household or area yet; register them first."))
         return {"person": p}, node, p.name
     if params.get("area"):
-        a = area_get(scope=scope, pk=int(params["area"]))
+        a = area_get(scope=scope, pk=int_or_404(params["area"]))
         return {"area": a}, a, a.name
     raise ValidationError(_("Choose what to assign: an area, a building, a household or a person."))
 
@@ -249,7 +257,9 @@ def building_head(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     scope = _scope(request)
     hh = selectors.household_get(scope=scope, pk=pk)
-    resident = get_object_or_404(selectors.resident_list(household=hh), person_id=request.POST.get("person"))
+    resident = get_object_or_404(
+        selectors.resident_list(household=hh), person_id=int_or_404(request.POST.get("person"))
+    )
     try:
         services.building_head_assign(scope=scope, building=hh.building, person=resident.person)
     except ValidationError as exc:

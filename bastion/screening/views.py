@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from bastion.access.decorators import login_scoped, public, scoped
 from bastion.coverage import selectors as coverage
 from bastion.coverage.forms import apply_errors
+from bastion.coverage.views import int_or_404
 from bastion.people.models import Person
 from bastion.screening import conf, selectors, services
 from bastion.screening.forms import (
@@ -47,7 +48,7 @@ def _person_for(scope: Any, pk: Any) -> Person:
     q = scope.person_visible_q("person.view")
     if scope.has("screening.record_own") or scope.has("screening.view_own"):
         q |= coverage.own_person_q(scope)
-    return get_object_or_404(Person.objects.filter(q).select_related("area"), pk=pk)
+    return get_object_or_404(Person.objects.filter(q).select_related("area"), pk=int_or_404(pk))
 
 
 @login_scoped
@@ -72,7 +73,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
     _require_any(scope, "screening.record", "screening.record_own")
     task = None
     if request.GET.get("task"):
-        task = selectors.task_get(scope=scope, pk=int(request.GET["task"]))
+        task = selectors.task_get(scope=scope, pk=int_or_404(request.GET["task"]))
     person_id = request.GET.get("person") or (task.person_id if task else None)
     if not person_id:
         messages.error(request, _("Choose the person to screen."))

@@ -257,3 +257,11 @@ def test_api_today_lists_overdue_first(district, make_user, client_for):
     _isolation(resident(hh, name="乙", relation="spouse"), days_ago=30)
     items = client_for(user).get("/api/screening/today").json()["items"]
     assert [i["kind"] for i in items] == ["release", "check"] or items[0]["overdue"]
+
+
+def test_garbage_ids_in_the_query_string_are_not_found_not_errors(district, make_user, client_for):
+    client = client_for(make_user("community_worker", area=district.communities[0]))
+    assert client.get("/screening/visit/?person=abc").status_code == 404
+    assert client.get("/screening/visit/?task=1x").status_code == 404
+    assert client.get("/coverage/assign/?household=abc").status_code == 404
+    assert client.get("/coverage/households/?area=abc").status_code == 404

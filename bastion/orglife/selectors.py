@@ -8,7 +8,8 @@ from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -148,8 +149,16 @@ def activity_list(
         qs = qs.filter(date__gte=period_start)
     if period_end is not None:
         qs = qs.filter(date__lte=period_end)
+    # A subquery rather than a join with GROUP BY: counting the list for its pager stays a plain count.
+    present = (
+        Attendance.objects.filter(activity=OuterRef("pk"), present=True)
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return qs.select_related("organization", "host").annotate(
-        present_count=Count("attendances", filter=Q(attendances__present=True))
+        present_count=Coalesce(Subquery(present), 0)
     ).order_by("-date", "-pk")
 
 

@@ -14,7 +14,15 @@ from ninja.security import HttpBearer
 
 from bastion.access.decorators import scoped
 from bastion.checkpoints import conf, selectors
-from bastion.checkpoints.ingest import BatchRejected, parse_json, readings_ingest, rows_of, tallies_ingest
+from bastion.checkpoints.ingest import (
+    BODY,
+    BatchRejected,
+    RowError,
+    parse_json,
+    readings_ingest,
+    rows_of,
+    tallies_ingest,
+)
 from bastion.checkpoints.models import DeviceToken
 from bastion.checkpoints.permissions import RECORD, VIEW
 from bastion.checkpoints.services import device_scope, device_token_authenticate
@@ -61,7 +69,8 @@ same batch, is not stored again; it is counted in `duplicates` and its index lis
 stored; `errors` lists every bad row (up to 1,000) with its `row` index and `field`, e.g.
 `{{"row": 3, "field": "body.readings.3.temperature", "message": …}}`. Fix or drop those rows
 and resend the batch: rows already stored are then reported as duplicates.
-Other refusals: malformed JSON 400 (`field` = `body`), more than {conf.BATCH_LIMIT:,} rows 413,
+Other refusals: malformed JSON 400 (`field` = `body`), more than {conf.BATCH_LIMIT:,} rows or a body
+over {conf.MAX_BODY // 1_000_000} MB 413,
 a `site` other than the device token's site 403, no valid credentials 401.
 """
 
@@ -127,11 +136,23 @@ def _json(status: int, data: dict[str, Any]) -> HttpResponse:
     return HttpResponse(json.dumps(data, ensure_ascii=False), status=status, content_type="application/json")
 
 
+def _read_body(request: HttpRequest) -> bytes:
+    """The request body, up to MAX_BODY bytes.
+
+    Read from the stream rather than `request.body`, whose cap (DATA_UPLOAD_MAX_MEMORY_SIZE,
+    2.5 MB by default) a full batch of 10,000 readings may pass when pretty-printed.
+    """
+    body = request.read(conf.MAX_BODY + 1)
+    if len(body) > conf.MAX_BODY:
+        raise BatchRejected([RowError(None, BODY, f"The body is larger than {conf.MAX_BODY:,} bytes.")], status=413)
+    return body
+
+
 def _batch(request: HttpRequest, key: str) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     device: DeviceToken | None = getattr(request, "device", None)
     try:
-        payload = parse_json(request.body)
+        payload = parse_json(_read_body(request))
         rows = rows_of(payload, key)
         site = None
         site_id = payload.get("site")

@@ -14,6 +14,8 @@ TEMPERATURE_MIN = Decimal("30.0")
 TEMPERATURE_MAX = Decimal("45.0")
 # The most readings one batch request may carry.
 BATCH_LIMIT = 10_000
+# The largest request body a batch may have (10,000 pretty-printed readings take about 3 MB).
+MAX_BODY = 16_000_000
 
 
 def _value(name: str, default: Any) -> Any:

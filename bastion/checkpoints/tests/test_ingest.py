@@ -173,3 +173,15 @@ def test_tallies_are_idempotent_and_validated(station, device):
     assert (first["created"], again["created"], again["duplicates"]) == (1, 0, 1)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "body.tallies.0.count"
     assert list(Tally.objects.values_list("count", flat=True)) == [57]
+
+
+def test_a_full_pretty_printed_batch_passes_the_global_upload_cap(station, device, reading):
+    # given 10,000 readings with every field, indented: more than Django's 2.5 MB default cap
+    first = reading(station.entrances[0], temperature=37.9)
+    rows = [first] + [reading(station.entrances[0], measured_by=station.leader.pk, remeasure_of=first["uuid"])
+                      for _ in range(9_999)]
+    body = json.dumps({"readings": rows}, indent=4).encode()
+    assert len(body) > 2_621_440
+    # when sent, then all are stored
+    status, result = post(Client(), body, device)
+    assert status == 200 and result["created"] == 10_000

@@ -52,3 +52,16 @@ def test_auditor_may_not_reveal_or_write(district, make_user, scope_of):
     assert not scope.has("export")
     with pytest.raises(PermissionDenied):
         person_create(scope=scope, name="趙六", area=district.grid(0, 0, 0))
+
+
+def test_a_party_group_inside_the_grids_branch_is_visible_to_the_grid(district, make_user, scope_of):
+    from bastion.orgs.selectors import org_list
+    from bastion.orgs.services import org_create
+
+    group = org_create(scope=system_scope(), name="第一黨小組", kind="party_group", parent=district.pioneer_branches[0])
+    other = org_create(scope=system_scope(), name="第二黨小組", kind="party_group", parent=district.pioneer_branches[1])
+    visible = set(org_list(scope=scope_of(make_user("member", area=district.grid(0, 0, 0)))))
+    assert group in visible
+    assert district.pioneer_branches[0] in visible
+    assert other not in visible
+    assert district.committee not in visible

@@ -64,7 +64,13 @@ def district(db: Any) -> District:
                         covered_areas=[g],
                     )
                 )
-    return District(d, streets, communities, grids, committee, branches)
+    # Sorted inserts renumber siblings' paths, so hand out the nodes as stored at the end.
+    def fresh(nodes: list[Any]) -> list[Any]:
+        return [type(n).objects.get(pk=n.pk) for n in nodes]
+
+    return District(
+        fresh([d])[0], fresh(streets), fresh(communities), fresh(grids), fresh([committee])[0], fresh(branches)
+    )
 
 
 @pytest.fixture

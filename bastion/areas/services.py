@@ -71,6 +71,9 @@ def area_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the area a name.")})
+    if parent is not None:
+        # Sorted inserts renumber siblings' paths: work from the parent as stored now.
+        parent = Area.objects.get(pk=parent.pk)
     if parent is None:
         scope.require_global("area.change")
     else:
@@ -99,9 +102,9 @@ def area_update(
     *, scope: Scope, area: Area, name: str | None = None, code: str | None = None, code_year: int | None = None,
     site_type: str | None = None,
 ) -> Area:
-    scope.require("area.change", area=area)
     with transaction.atomic():
         area = Area.objects.select_for_update().get(pk=area.pk)
+        scope.require("area.change", area=area)
         before = audit.snapshot(area)
         if name is not None:
             if not name.strip():
@@ -124,6 +127,7 @@ def area_update(
 
 
 def area_move(*, scope: Scope, area: Area, new_parent: Area) -> Area:
+    area, new_parent = Area.objects.get(pk=area.pk), Area.objects.get(pk=new_parent.pk)
     scope.require("area.change", area=area)
     scope.require("area.change", area=new_parent)
     if new_parent.pk == area.pk or new_parent.path.startswith(area.path):
@@ -143,6 +147,7 @@ def area_move(*, scope: Scope, area: Area, new_parent: Area) -> Area:
 
 
 def area_delete(*, scope: Scope, area: Area) -> None:
+    area = Area.objects.get(pk=area.pk)
     scope.require("area.change", area=area)
     if area.get_children_count():
         raise ValidationError({"area": _("This area still has areas under it; move or delete them first.")})

@@ -94,6 +94,9 @@ def org_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Give the organisation a name.")})
+    if parent is not None:
+        # Sorted inserts renumber siblings' paths: work from the parent as stored now.
+        parent = Organization.objects.get(pk=parent.pk)
     if parent is None:
         scope.require_global("org.change")
     else:
@@ -180,6 +183,7 @@ def org_dissolve(*, scope: Scope, org: Organization, on: dt.date) -> Organizatio
 
 
 def org_move(*, scope: Scope, org: Organization, new_parent: Organization) -> Organization:
+    org, new_parent = Organization.objects.get(pk=org.pk), Organization.objects.get(pk=new_parent.pk)
     scope.require("org.change", org=org)
     scope.require("org.change", org=new_parent)
     if new_parent.pk == org.pk or new_parent.path.startswith(org.path):

@@ -67,3 +67,13 @@ def test_a_street_officer_cannot_change_another_street(district, make_user, scop
         area_update(scope=scope, area=district.communities[2], name="x")
     with pytest.raises(PermissionDenied):
         area_create(scope=scope, name="新街道", kind="street", parent=district.district)
+
+
+def test_a_child_lands_under_its_parent_even_after_siblings_were_renumbered(district):
+    s = system_scope()
+    street = district.streets[0]
+    late = area_create(scope=s, name="ㄅ社區", kind="community", parent=street, code="370202001999", code_year=2020)
+    # A sibling that sorts first renumbers `late` in the database; the object in hand is stale.
+    area_create(scope=s, name="甲社區", kind="community", parent=street, code="370202001100", code_year=2020)
+    grid = area_create(scope=s, name="新網格", kind="grid", parent=late)
+    assert grid.get_parent().pk == late.pk

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
@@ -512,10 +512,23 @@ def revoke_self_report_link(request: HttpRequest, household_id: int) -> Status:
     return Status(204, None)
 
 
-@router.post("/self-report/{token}", response={201: SelfReportOut}, auth=None)
+class RateLimitedOut(Schema):
+    detail: str
+    errors: list[dict[str, str]]
+
+
+@router.post("/self-report/{token}", response={201: SelfReportOut, 429: RateLimitedOut}, auth=None)
 @public("a resident's own daily check through the household's signed, expiring, revocable link; rate-limited")
 def submit_self_report(request: HttpRequest, token: str, payload: SelfReportIn) -> Status:
-    services.self_report_submit(
-        token=token, client_ip=request.META.get("REMOTE_ADDR", "") or "unknown", **payload.dict()
-    )
+    """No account: the token is the household's signed link. Too many reports from one link and address: 429."""
+    try:
+        services.self_report_submit(
+            token=token, client_ip=request.META.get("REMOTE_ADDR", "") or "unknown", **payload.dict()
+        )
+    except ValidationError as exc:
+        token_errors = getattr(exc, "error_dict", {}).get("token") or []
+        if token_errors and token_errors[0].code == "rate_limited":
+            message = token_errors[0].messages[0]
+            return Status(429, {"detail": message, "errors": [{"field": "path.token", "message": message}]})
+        raise
     return Status(201, {"received": True})

@@ -265,3 +265,17 @@ def test_garbage_ids_in_the_query_string_are_not_found_not_errors(district, make
     assert client.get("/screening/visit/?task=1x").status_code == 404
     assert client.get("/coverage/assign/?household=abc").status_code == 404
     assert client.get("/coverage/households/?area=abc").status_code == 404
+
+
+def test_api_self_report_rate_limit_answers_429(district, settings):
+    from django.test import Client
+
+    settings.BASTION_SELF_REPORT_RATE_PER_HOUR = 1
+    hh = household(district.grids[0])
+    person = resident(hh)
+    token = services.self_report_token(scope=system_scope(), household=hh)
+    public = Client()
+    body = {"person_id": person.pk, "temperature": "36.8"}
+    assert _post(public, f"/api/screening/self-report/{token}", body).status_code == 201
+    assert _post(public, f"/api/screening/self-report/{token}", body).status_code == 429
+    assert ScreeningVisit.objects.count() == 1

@@ -15,6 +15,7 @@ from bastion.demo.context import DemoContext
 from bastion.ledger import demo as ledger_demo
 from bastion.ledger import selectors as ledger_selectors
 from bastion.ledger.models import Account, Entry, Transaction
+from bastion.orgs.models import Organization
 from bastion.orgs.services import org_create
 from bastion.people.services import person_create
 from bastion.supplies import demo as supplies_demo
@@ -78,8 +79,7 @@ def test_demo_figures_and_every_barrel_traced_from_fund_to_signature(small_shina
     }
     # every barrel is signed for and traces back to a district fund source
     assert not Distribution.objects.filter(signed_at__isnull=True).exists()
-    haikou = [c for c in selectors.recipient_trace(scope=s, recipient=small_shinan.get_descendants().get(
-        name="海口路社區黨委"))]
+    haikou = selectors.recipient_trace(scope=s, recipient=Organization.objects.get(name="海口路社區黨委"))
     assert {c.distribution.signer_name for c in haikou} == {"董彰"}
     assert {c.distribution.containers for c in haikou} == {40, 20}
     for chain in haikou:

@@ -96,7 +96,7 @@ def cadre_checklist(*, scope: Scope, person: Person, policy: Policy | None = Non
         MeasureRecord.objects.filter(person=person)
         .values("measure").annotate(d=Max("done_on")).values_list("measure", "d")
     )
-    warned = [w.end for w in duty_warnings(scope=scope) if w.person.pk == person.pk]
+    warned = [w.end for w in duty_warnings(scope=scope, person=person) if w.person.pk == person.pk]
     latest_warning = max(warned).astimezone(timezone.get_current_timezone()).date() if warned else None
     rows = []
     for measure in measure_list(scope=scope, policy=policy):
@@ -109,14 +109,17 @@ def cadre_checklist(*, scope: Scope, person: Person, policy: Policy | None = Non
     return rows
 
 
-def duty_warnings(*, scope: Scope, since: dt.datetime | None = None) -> list[Any]:
+def duty_warnings(*, scope: Scope, since: dt.datetime | None = None, person: Person | None = None) -> list[Any]:
     """Long continuous duty warnings from the checkpoints app (empty if it is not installed)."""
     try:
         from bastion.checkpoints.selectors import duty_warning_list
     except ImportError:  # the checkpoints app is optional for care
         logger.warning("checkpoints.selectors.duty_warning_list is not available; no rest reminders")
         return []
-    return list(duty_warning_list(scope=scope, since=since))
+    warnings = duty_warning_list(scope=scope, since=since)
+    if person is not None and hasattr(warnings, "filter"):
+        warnings = warnings.filter(person=person)
+    return list(warnings)
 
 
 @dataclass

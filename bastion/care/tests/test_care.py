@@ -134,3 +134,21 @@ def test_rest_after_long_duty_is_reminded_from_checkpoint_warnings(care, monkeyp
     assert selectors.rest_reminders(scope=s) == []
     rows = {r.measure.name: r.due for r in selectors.cadre_checklist(scope=s, person=care.person)}
     assert rows["長時間連續值守後安排輪休"] is False
+
+
+def test_real_checkpoint_warnings_drive_the_rest_reminder(care):
+    # given a duty warning stored by the checkpoints app for the cadre
+    from bastion.areas.models import Area
+    from bastion.areas.services import area_create
+    from bastion.checkpoints.models import DutyWarning
+
+    site = area_create(scope=system_scope(), name="青島火車站", kind="site", site_type="station",
+                       parent=Area.objects.get(name="市南區"))
+    end = dt.datetime(2020, 1, 29, 3, 0, tzinfo=timezone.get_current_timezone())
+    DutyWarning.objects.create(person=care.person, site=site, start=end - dt.timedelta(hours=19), end=end,
+                               hours=Decimal("19.0"))
+    s = system_scope()
+    # then the cadre is reminded, and the checklist shows rest as due
+    assert [r.person for r in selectors.rest_reminders(scope=s)] == [care.person]
+    due = {r.measure.pk: r.due for r in selectors.cadre_checklist(scope=s, person=care.person)}
+    assert due[care.rest.pk] is True

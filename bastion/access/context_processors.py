@@ -6,10 +6,11 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-# (URL name, label, permission needed or "" for any signed-in user). Entries whose page
+# (URL name, label, permissions of which one is needed, or "" for any signed-in user). Entries whose page
 # does not exist yet are skipped, so apps can be added one by one.
 NAV: list[tuple[str, Any, str]] = [
-    ("access:home", _("Today"), ""),
+    ("access:home", _("Home"), ""),
+    ("screening:today", _("Today"), "screening.view screening.view_own"),
     ("coverage:index", _("Coverage"), "coverage.view"),
     ("checkpoints:index", _("Checkpoints"), "checkpoint.view"),
     ("orglife:index", _("Branch life"), "orglife.view"),
@@ -31,7 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     items = []
     for url_name, label, perm in NAV:
-        if perm and not scope.has(perm):
+        if perm and not any(scope.has(p) for p in perm.split()):
             continue
         try:
             url = reverse(url_name)

@@ -16,7 +16,7 @@ from bastion.ledger import services
 from bastion.ledger.models import Account, Purpose, Transaction
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_racing_payments_never_overdraw_a_fund(orgs, dues):
     # given a street holding 1,000 yuan of allocated (ring-fenced) dues
     s = system_scope()

@@ -16,7 +16,7 @@ from bastion.supplies import services
 from bastion.supplies.models import Distribution, Purchase, Stock
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_racing_distributions_never_overdraw_the_stock(setup, buy):
     # given 20 barrels (40 kg) of alcohol in the warehouse
     purchase = buy(containers=20)

@@ -37,8 +37,10 @@ serve: bootstrap
 	BASTION_DEBUG=1 $(BIN)/bastion migrate --noinput
 	BASTION_DEBUG=1 $(BIN)/bastion runserver $(HOST):$(PORT)
 
+# Two workers by default (pytest-xdist); `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
 test: bootstrap-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: bootstrap-dev
 	$(BIN)/ruff check .

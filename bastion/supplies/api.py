@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -316,7 +317,11 @@ def trace_recipient(request: HttpRequest, organization_id: int) -> list[dict[str
 def trace_fund(request: HttpRequest, account_id: int) -> dict[str, Any]:
     """For a fund: the accounts it was allocated to, everything bought with it and where it went."""
     account = get_object_or_404(Account.objects.select_related("organization"), pk=account_id)
-    return selectors.fund_trace(scope=request.scope, account=account).as_dict()  # type: ignore[attr-defined]
+    try:
+        return selectors.fund_trace(scope=request.scope, account=account).as_dict()  # type: ignore[attr-defined]
+    except PermissionDenied as exc:
+        # Answer as for a missing account, so ids outside the scope reveal nothing.
+        raise Http404 from exc
 
 
 @router.get("/figures/streets/{organization_id}", response=dict[str, Any])

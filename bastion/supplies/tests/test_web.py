@@ -127,3 +127,13 @@ def test_api_adds_items_and_locations(setup, make_user, client_for):
                         data=json.dumps({"organization_id": setup.other_street.pk, "name": "倉庫C"}),
                         content_type="application/json")
     assert other.status_code == 404
+
+
+def test_a_fund_outside_the_scope_is_answered_as_missing(setup, buy, make_user, client_for):
+    buy()
+    community = client_for(make_user("community_worker", org=setup.communities[1]))
+    outside = community.get(f"/api/supplies/trace/funds/{setup.account.pk}")
+    missing = community.get("/api/supplies/trace/funds/999999")
+    assert outside.status_code == missing.status_code == 404
+    street = client_for(make_user("street_officer", org=setup.street))
+    assert street.get(f"/api/supplies/trace/funds/{setup.account.pk}").status_code == 200

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from bastion.access.scope import Scope
@@ -159,22 +160,18 @@ def person_update(
             if area is None and not scope.unrestricted:
                 raise ValidationError({"area": _("Choose the grid or community the person belongs to.")})
             person.area = area
-        new_id = id_number if id_number is not UNSET else None
+        # A kept ID number is checked again when the birth date or gender changes: they must agree with it.
+        checked_id = id_number if id_number is not UNSET else None
+        if checked_id is None and (birth_date is not UNSET or gender is not UNSET):
+            checked_id = person.id_number or None
         identity, warnings = _clean_identity(
-            id_number=new_id,
+            id_number=checked_id,
             phone=phone if phone is not UNSET else None,
             gender=gender if gender is not UNSET else None,
             birth_date=birth_date if birth_date is not UNSET else None,
         )
-        if new_id is None and person.id_number and (birth_date is not UNSET or gender is not UNSET):
-            # The ID number stays: a birth date or gender must still agree with it.
-            kept, _w = _clean_identity(
-                id_number=person.id_number,
-                phone=None,
-                gender=gender if gender is not UNSET else None,
-                birth_date=birth_date if birth_date is not UNSET else None,
-            )
-            identity.update({k: kept[k] for k in ("birth_date", "gender")})
+        if id_number is UNSET:
+            warnings = []  # only a newly entered ID number warns
         for key, value in identity.items():
             setattr(person, key, value)
         if party_status is not UNSET:
@@ -223,7 +220,7 @@ def membership_create(
         raise ValidationError({"start": _("The organisation was established after this date.")})
     overlapping = Membership.objects.filter(person=person, organization=organization, role=role)
     if start:
-        overlapping = overlapping.filter(models_end_after(start))
+        overlapping = overlapping.filter(Q(end__isnull=True) | Q(end__gte=start))
     if end:
         overlapping = overlapping.exclude(start__gt=end)
     if overlapping.exists():
@@ -234,12 +231,6 @@ def membership_create(
         membership.save()
         audit.record(scope.user, "membership.create", membership, audit.diff({}, audit.snapshot(membership)))
     return membership
-
-
-def models_end_after(day: dt.date) -> Any:
-    from django.db.models import Q
-
-    return Q(end__isnull=True) | Q(end__gte=day)
 
 
 def membership_end(*, scope: Scope, membership: Membership, end: dt.date) -> Membership:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from bastion.access.scope import Scope
+from bastion.access.scope import Scope, minimal_prefixes
 from bastion.areas.models import Area
 from bastion.core.text import normalise_query
 
@@ -29,14 +29,10 @@ def area_get(*, scope: Scope, pk: int) -> Area:
 
 def area_roots(*, scope: Scope) -> QuerySet[Area]:
     """The top-most areas the scope can see (its grant roots)."""
-    visible = Area.objects.filter(scope.area_visible_q("area.view")).order_by("path")
-    roots: list[int] = []
-    last = None
-    for pk, path in visible.values_list("pk", "path"):
-        if last is None or not path.startswith(last):
-            roots.append(pk)
-            last = path
-    return Area.objects.filter(pk__in=roots).order_by("path")
+    if scope.unrestricted:
+        return Area.objects.filter(depth=1).order_by("path")
+    # Every visible area lies under a granted path, so the roots are the outermost of those.
+    return Area.objects.filter(path__in=minimal_prefixes(scope.area_paths("area.view"))).order_by("path")
 
 
 def area_ancestors(area: Area) -> list[Area]:

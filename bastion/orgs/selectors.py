@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from bastion.access.scope import Scope
+from bastion.access.scope import Scope, minimal_prefixes
 from bastion.areas.models import Area
 from bastion.core.text import normalise_query
 from bastion.orgs.models import Organization
@@ -38,14 +38,10 @@ def org_get(*, scope: Scope, pk: int) -> Organization:
 
 
 def org_roots(*, scope: Scope) -> QuerySet[Organization]:
-    visible = Organization.objects.filter(scope.org_visible_q("org.view")).order_by("path")
-    roots: list[int] = []
-    last = None
-    for pk, path in visible.values_list("pk", "path"):
-        if last is None or not path.startswith(last):
-            roots.append(pk)
-            last = path
-    return Organization.objects.filter(pk__in=roots).order_by("path")
+    if scope.unrestricted:
+        return Organization.objects.filter(depth=1).order_by("path")
+    # Every visible organisation lies under a granted or derived path: the roots are the outermost.
+    return Organization.objects.filter(path__in=minimal_prefixes(scope.org_paths("org.view"))).order_by("path")
 
 
 def org_list_for_area(*, scope: Scope, area: Area) -> QuerySet[Organization]:

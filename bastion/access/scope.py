@@ -39,7 +39,7 @@ BASE_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Domain apps add their own permissions per role in bastion/<app>/permissions.py as
 # ROLE_PERMISSIONS = {"role": {"perm", ...}}, so the spine need not know them.
-PERMISSION_MODULES = ["coverage", "screening", "checkpoints", "orglife", "ledger", "supplies", "care", "reports"]
+PERMISSION_MODULES = ["coverage", "screening", "checkpoints", "orglife", "ledger", "supplies", "care", "reports", "imports"]
 
 
 def _collect_role_permissions() -> dict[str, frozenset[str]]:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bastion.access.scope import Scope
+from bastion.areas.models import Area, AreaKind
 from bastion.orglife.models import (
     Activity,
     ActivityKind,
@@ -36,7 +38,7 @@ from bastion.orglife.services import (
     current_q,
 )
 from bastion.orgs.models import BRANCHES, Organization, OrgKind, TemporaryPurpose
-from bastion.people.models import Membership, PartyStatus, Person
+from bastion.people.models import Membership, MembershipRole, PartyStatus, Person
 
 VIEW = "orglife.view"
 
@@ -454,6 +456,73 @@ def checkpoint_cadre_count(*, scope: Scope, period_start: dt.date | None = None,
         .distinct()
         .count()
     )
+
+
+def temporary_member_list(
+    *, scope: Scope, purposes: tuple[str, ...], period_start: dt.date | None = None,
+    period_end: dt.date | None = None, agency_cadres_only: bool = False,
+) -> QuerySet[Person]:
+    """The persons behind temporary_member_count / checkpoint_cadre_count (for a report's drill-down)."""
+    orgs = _orgs(scope).filter(kind=OrgKind.TEMPORARY_BRANCH, purpose__in=purposes).values("pk")
+    memberships = Membership.objects.filter(_overlaps(period_start, period_end), organization__in=orgs)
+    if agency_cadres_only:
+        memberships = memberships.filter(person__is_agency_cadre=True)
+    return Person.objects.filter(pk__in=memberships.values("person_id")).order_by("name", "pk")
+
+
+def grid_pioneer_branch_list(
+    *, scope: Scope, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> QuerySet[Organization]:
+    """branches.temporary.grid_pioneer: grid pioneer group temporary branches alive in the period."""
+    return branch_list(
+        scope=scope, kind=OrgKind.TEMPORARY_BRANCH, purpose=TemporaryPurpose.GRID_PIONEER,
+        period_start=period_start, period_end=period_end,
+    )
+
+
+def grids_covered_list(
+    *, scope: Scope, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> QuerySet[Area]:
+    """grids.covered: grids in scope covered by a grid pioneer branch (in scope) alive in the period."""
+    branches = grid_pioneer_branch_list(scope=scope, period_start=period_start, period_end=period_end)
+    covering = Organization.covered_areas.through.objects.filter(
+        area=OuterRef("pk"), organization__in=branches.order_by().values("pk")
+    )
+    return (
+        Area.objects.filter(scope.area_visible_q("area.view"), kind=AreaKind.GRID)
+        .filter(Exists(covering))
+        .order_by("path")
+    )
+
+
+def grid_pioneer_secretary_list(
+    *, scope: Scope, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> QuerySet[Membership]:
+    """Secretaries of the grid pioneer branches in the period (one row per secretary membership)."""
+    branches = grid_pioneer_branch_list(scope=scope, period_start=period_start, period_end=period_end)
+    return (
+        Membership.objects.filter(
+            _overlaps(period_start, period_end), organization__in=branches.order_by().values("pk"),
+            role=MembershipRole.SECRETARY,
+        )
+        .select_related("person", "organization")
+        .order_by("organization__path", "pk")
+    )
+
+
+def grid_pioneer_agency_cadre_secretary_share(
+    *, scope: Scope, period_start: dt.date | None = None, period_end: dt.date | None = None
+) -> Decimal | None:
+    """Share of grid pioneer secretaries (distinct persons) who are agency cadres, 2 places; None without any."""
+    persons = grid_pioneer_secretary_list(scope=scope, period_start=period_start, period_end=period_end).values(
+        "person_id"
+    )
+    counts = Person.objects.filter(pk__in=persons).aggregate(
+        total=Count("pk"), cadres=Count("pk", filter=Q(is_agency_cadre=True))
+    )
+    if not counts["total"]:
+        return None
+    return (Decimal(counts["cadres"]) / Decimal(counts["total"])).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 # -- participation -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -138,6 +139,9 @@ class Case(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.situation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("care:case", args=[self.pk])
 
 
 class Approval(models.Model):

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -352,8 +352,28 @@ def special_dues_receive(
     return receipt
 
 
-def transaction_reverse(*, scope: Scope, txn: Transaction, date: dt.date, reason: str) -> Transaction:
-    """Correct a posted transaction with its mirror image; the original stays as it was."""
+def transaction_owner(txn: Transaction) -> models.Model | None:
+    """The record of another app that this transaction pays for (a purchase, a care case), if any.
+
+    Found through the reverse one-to-one relations, so the ledger does not import the apps above it.
+    """
+    for rel in Transaction._meta.related_objects:
+        if rel.one_to_one and rel.related_model._meta.app_label != Transaction._meta.app_label:
+            try:
+                return getattr(txn, rel.get_accessor_name() or "")  # type: ignore[no-any-return]
+            except ObjectDoesNotExist:
+                continue
+    return None
+
+
+def transaction_reverse(
+    *, scope: Scope, txn: Transaction, date: dt.date, reason: str, via: models.Model | None = None
+) -> Transaction:
+    """Correct a posted transaction with its mirror image; the original stays as it was.
+
+    A transaction that pays for a record of another app (a purchase, a care case) is reversed only
+    through that record's own service (passed as via), which also undoes the record's side.
+    """
     scope.require("ledger.change", org=txn.organization)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the transaction is reversed.")})
@@ -363,6 +383,11 @@ def transaction_reverse(*, scope: Scope, txn: Transaction, date: dt.date, reason
         original = Transaction.objects.select_for_update().get(pk=txn.pk)
         if Transaction.objects.filter(reverses=original).exists():
             raise ValidationError({"transaction": _("This transaction has already been reversed.")})
+        owner = transaction_owner(original)
+        if owner is not None and (via is None or type(via) is not type(owner) or via.pk != owner.pk):
+            raise ValidationError({"transaction": _(
+                "This transaction pays for a %(kind)s (%(name)s): reverse it from there, so that both are corrected."
+            ) % {"kind": owner._meta.verbose_name, "name": owner}})
         lines = [(e.account, -e.amount) for e in original.entries.select_related("account")]
         return _post(
             scope=scope,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -58,15 +59,29 @@ class Container(BaseModel):
 
 
 class Location(BaseModel):
-    """Where stock is kept, e.g. a street warehouse."""
+    """Where stock is kept, e.g. a street warehouse or a community's store room.
+
+    At most one location of an organisation receives: supplies signed for by the organisation
+    go into its stock as a lot that can be given on. The first location an organisation opens
+    receives unless another is chosen.
+    """
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="supply_locations")
     name = models.CharField(_("name"), max_length=200)
+    receives = models.BooleanField(
+        _("receives deliveries"), default=False,
+        help_text=_("Supplies the organisation signs for go into this location's stock."),
+    )
 
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
-        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="supplies_location_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="supplies_location_unique"),
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(receives=True), name="supplies_one_receiving_location"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -124,6 +139,9 @@ class Purchase(BaseModel):
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.item} × {self.containers} {self.container.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("supplies:purchase", args=[self.pk])
+
 
 class Method(models.TextChoices):
     DEDICATED_VEHICLE = "dedicated_vehicle", _("Dedicated vehicle")
@@ -139,10 +157,18 @@ class Use(models.TextChoices):
 
 
 class Distribution(BaseModel):
-    """Supplies from one lot to a recipient organisation; confirmed by a signer on the recipient's side."""
+    """Supplies from one lot to a recipient organisation; confirmed by a signer on the recipient's side.
+
+    purchase is always the lot as bought (item, container, fund); source is the received lot the
+    supplies were given on from, or empty when the buyer gave them from the purchase itself.
+    """
 
     purchase = models.ForeignKey(
         Purchase, verbose_name=_("lot"), on_delete=models.PROTECT, related_name="distributions"
+    )
+    source = models.ForeignKey(
+        "ReceivedLot", verbose_name=_("given on from"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="distributions",
     )
     recipient = models.ForeignKey(
         Organization, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="supplies_received"
@@ -182,3 +208,46 @@ class Distribution(BaseModel):
     @property
     def signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def giver(self) -> Organization:
+        """The organisation that handed the supplies over."""
+        return self.source.location.organization if self.source_id else self.purchase.organization  # type: ignore[union-attr]
+
+
+class ReceivedLot(BaseModel):
+    """A signed distribution taken into the recipient's stock: a lot that can be given on again."""
+
+    distribution = models.OneToOneField(
+        Distribution, verbose_name=_("received with"), on_delete=models.PROTECT, related_name="received_lot"
+    )
+    purchase = models.ForeignKey(Purchase, verbose_name=_("bought as"), on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        Location, verbose_name=_("received at"), on_delete=models.PROTECT, related_name="received_lots"
+    )
+    quantity = models.DecimalField(_("quantity (base unit)"), max_digits=14, decimal_places=3)
+    remaining = models.DecimalField(_("remaining (base unit)"), max_digits=14, decimal_places=3)
+    date = models.DateField(_("date"))
+    history = HistoricalRecords(excluded_fields=["remaining"])
+
+    class Meta:
+        verbose_name = _("received lot")
+        verbose_name_plural = _("received lots")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="supplies_received_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(remaining__gte=0) & Q(remaining__lte=F("quantity")), name="supplies_received_remaining"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.item} @ {self.location}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supplies:lot", args=[self.pk])
+
+    @property
+    def organization(self) -> Organization:
+        return self.location.organization

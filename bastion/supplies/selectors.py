@@ -16,7 +16,7 @@ from bastion.ledger.models import Account, Transaction
 from bastion.ledger.money import fmt
 from bastion.ledger.selectors import allocations_into, downstream_accounts, source_accounts
 from bastion.orgs.models import Organization, OrgKind
-from bastion.supplies.models import Distribution, Item, Location, Purchase, Stock
+from bastion.supplies.models import Distribution, Item, Location, Purchase, ReceivedLot, Stock
 from bastion.supplies.units import Dimension
 
 PERM = "supplies.view"
@@ -55,17 +55,29 @@ def purchase_get(*, scope: Scope, pk: int) -> Purchase:
     return get_object_or_404(purchase_list(scope=scope), pk=pk)
 
 
+def _given_by(orgs: QuerySet[Organization]) -> Q:
+    """Distributions handed over by one of orgs: from its purchase or from a lot it received."""
+    return Q(source__isnull=True, purchase__organization__in=orgs) | Q(source__location__organization__in=orgs)
+
+
 def distribution_list(
-    *, scope: Scope, recipient: Organization | None = None, purchase: Purchase | None = None
+    *, scope: Scope, recipient: Organization | None = None, purchase: Purchase | None = None,
+    lot: ReceivedLot | None = None,
 ) -> QuerySet[Distribution]:
     orgs = _orgs(scope)
-    qs = Distribution.objects.filter(Q(recipient__in=orgs) | Q(purchase__organization__in=orgs)).select_related(
-        "recipient", "purchase", "purchase__item", "purchase__container", "purchase__organization", "signer"
+    # The buyer sees every hop of what it bought; a giver what it gave; a recipient what it received.
+    qs = Distribution.objects.filter(
+        Q(recipient__in=orgs) | Q(purchase__organization__in=orgs) | Q(source__location__organization__in=orgs)
+    ).select_related(
+        "recipient", "purchase", "purchase__item", "purchase__container", "purchase__organization", "signer",
+        "source__location__organization", "received_lot",
     )
     if recipient is not None:
         qs = qs.filter(recipient__path__startswith=recipient.path)
     if purchase is not None:
-        qs = qs.filter(purchase=purchase)
+        qs = qs.filter(purchase=purchase, source__isnull=True)
+    if lot is not None:
+        qs = qs.filter(source=lot)
     return qs.order_by("-date", "-pk")
 
 
@@ -75,6 +87,47 @@ def distribution_get(*, scope: Scope, pk: int) -> Distribution:
 
 def recipient_get(*, scope: Scope, pk: int) -> Organization:
     return get_object_or_404(_orgs(scope), pk=pk)
+
+
+def lot_list(*, scope: Scope, perm: str = PERM) -> QuerySet[ReceivedLot]:
+    """Received lots kept by organisations in scope (perm supplies.change: those one may give from)."""
+    return (
+        ReceivedLot.objects.filter(location__organization__in=_orgs(scope, perm))
+        .select_related("item", "location", "location__organization", "purchase", "purchase__container",
+                        "distribution", "distribution__recipient")
+        .order_by("-date", "-pk")
+    )
+
+
+def lot_get(*, scope: Scope, pk: int) -> ReceivedLot:
+    return get_object_or_404(lot_list(scope=scope), pk=pk)
+
+
+def hops(distribution: Distribution) -> list[Distribution]:
+    """The distributions that brought supplies from the purchase to this one, first hop first."""
+    chain = [distribution]
+    current = distribution
+    while current.source_id is not None and len(chain) < 50:
+        current = (
+            Distribution.objects.select_related("recipient", "source__location__organization", "purchase")
+            .get(received_lot=current.source_id)
+        )
+        chain.append(current)
+    return list(reversed(chain))
+
+
+def onward(lot: ReceivedLot) -> list[tuple[int, Distribution]]:
+    """Everything given on from a received lot, hop by hop: (depth, distribution), depth 1 first."""
+    out: list[tuple[int, Distribution]] = []
+    frontier = [lot.pk]
+    depth = 1
+    while frontier and depth <= 50:
+        rows = list(Distribution.objects.filter(source__in=frontier).select_related(
+            "recipient", "received_lot", "purchase__item", "purchase__container").order_by("date", "pk"))
+        out.extend((depth, d) for d in rows)
+        frontier = [d.received_lot.pk for d in rows if hasattr(d, "received_lot")]
+        depth += 1
+    return out
 
 
 # -- traceability ---------------------------------------------------------------------
@@ -94,10 +147,17 @@ class Chain:
     purchase: Purchase
     account: Account
     funding: list[FundStep] = field(default_factory=list)
+    hops: list[Distribution] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         d, p = self.distribution, self.purchase
         return {
+            "hops": [
+                {"id": h.pk, "date": h.date.isoformat(), "from": h.giver.name, "to": h.recipient.name,
+                 "quantity": str(h.quantity), "signer": h.signer_name,
+                 "signed_at": h.signed_at.isoformat() if h.signed_at else None}
+                for h in (self.hops or [d])
+            ],
             "distribution": {
                 "id": d.pk, "date": d.date.isoformat(), "recipient": d.recipient.name, "containers": d.containers,
                 "quantity": str(d.quantity), "unit": p.item.base_unit, "method": d.method, "use": d.use,
@@ -137,7 +197,8 @@ def _funding(account: Account, depth: int = 0) -> list[FundStep]:
 
 
 def recipient_trace(*, scope: Scope, recipient: Organization) -> list[Chain]:
-    """For every distribution a recipient received: the lot, the payment, the fund and its source."""
+    """For every distribution a recipient received: the hops back to the buyer, the lot, the payment, the fund
+    and its source."""
     chains = []
     funding_cache: dict[int, list[FundStep]] = {}
     for d in distribution_list(scope=scope, recipient=recipient).select_related(
@@ -146,7 +207,8 @@ def recipient_trace(*, scope: Scope, recipient: Organization) -> list[Chain]:
         account = d.purchase.account
         if account.pk not in funding_cache:
             funding_cache[account.pk] = _funding(account)
-        chains.append(Chain(distribution=d, purchase=d.purchase, account=account, funding=funding_cache[account.pk]))
+        chains.append(Chain(distribution=d, purchase=d.purchase, account=account, funding=funding_cache[account.pk],
+                            hops=hops(d)))
     return chains
 
 
@@ -168,8 +230,10 @@ class FundTrace:
                 for p in self.purchases
             ],
             "distributions": [
-                {"id": d.pk, "purchase": d.purchase_id, "date": d.date.isoformat(), "recipient": d.recipient.name,
-                 "containers": d.containers, "quantity": str(d.quantity), "signer": d.signer_name}
+                {"id": d.pk, "purchase": d.purchase_id, "date": d.date.isoformat(), "from": d.giver.name,
+                 "recipient": d.recipient.name, "containers": d.containers, "quantity": str(d.quantity),
+                 "signer": d.signer_name,
+                 "after": d.source.distribution_id if d.source is not None else None}
                 for d in self.distributions
             ],
         }
@@ -190,7 +254,8 @@ def fund_trace(*, scope: Scope, account: Account) -> FundTrace:
     )
     distributions = list(
         Distribution.objects.filter(purchase__in=purchases).select_related(
-            "recipient", "purchase", "purchase__item", "purchase__container"
+            "recipient", "purchase", "purchase__item", "purchase__container", "purchase__organization",
+            "source__location__organization",
         ).order_by(
             "date", "pk"
         )
@@ -211,7 +276,8 @@ def street_figures(
     {"alcohol": {"containers": 200, "kg": "400.00"}, ..., "recipients": 6}
     """
     purchases = purchase_list(scope=scope).filter(organization=street, payment__reversed_by__isnull=True)
-    distributions = distribution_list(scope=scope).filter(purchase__organization=street)
+    # Only what the street itself handed over: onward hops of the same supplies are not counted again.
+    distributions = distribution_list(scope=scope).filter(purchase__organization=street, source__isnull=True)
     if start:
         purchases = purchases.filter(date__gte=start)
         distributions = distributions.filter(date__gte=start)

@@ -1,8 +1,11 @@
 """Writes for supplies: catalogue, purchases paid from the ledger, distributions.
 
 Stock never goes negative: a distribution locks the (item, location) stock row and then
-the lot (always in that order), checks the quantity on the locked rows and changes it with
-F(); the CheckConstraints are the last line of defence.
+the lot (a purchase or a received lot; always in that order), checks the quantity on the
+locked rows and changes it with F(); the CheckConstraints are the last line of defence.
+
+Onward: a signed distribution to an organisation with a receiving location becomes a
+ReceivedLot in that location's stock, which can be given on again, any number of hops.
 """
 
 from __future__ import annotations
@@ -19,11 +22,21 @@ from django.utils.translation import gettext as _
 
 from bastion.access.scope import Scope
 from bastion.core import audit
-from bastion.ledger.models import Account, Purpose, TransactionKind
-from bastion.ledger.services import payment_post
+from bastion.ledger.models import Account, Purpose, Transaction, TransactionKind
+from bastion.ledger.services import payment_post, transaction_reverse
 from bastion.orgs.models import Organization
 from bastion.people.models import Person
-from bastion.supplies.models import Container, Distribution, Item, Location, Method, Purchase, Stock, Use
+from bastion.supplies.models import (
+    Container,
+    Distribution,
+    Item,
+    Location,
+    Method,
+    Purchase,
+    ReceivedLot,
+    Stock,
+    Use,
+)
 from bastion.supplies.units import Dimension, to_base
 
 
@@ -59,15 +72,41 @@ def container_ensure(*, scope: Scope, item: Item, name: str, holds: Any, unit: s
     return container
 
 
-def location_ensure(*, scope: Scope, organization: Organization, name: str) -> Location:
+def location_ensure(
+    *, scope: Scope, organization: Organization, name: str, receives: bool | None = None
+) -> Location:
+    """A location of the organisation, opened if new.
+
+    The first location an organisation opens receives its deliveries; receives=True makes this
+    one the receiving location instead of another (there is at most one).
+    """
     scope.require("supplies.change", org=organization)
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("Name the location, e.g. the street warehouse.")})
-    location, created = Location.objects.get_or_create(organization=organization, name=name)
-    if created:
-        audit.record(scope.user, "location.create", location, audit.diff({}, audit.snapshot(location)))
+    with transaction.atomic():
+        location = Location.objects.filter(organization=organization, name=name).first()
+        if location is None:
+            location = Location(organization=organization, name=name[:200])
+            location.full_clean(exclude=["receives"])
+            location.receives = bool(receives) or not Location.objects.filter(
+                organization=organization, receives=True
+            ).exists()
+            if location.receives:
+                Location.objects.filter(organization=organization, receives=True).update(receives=False)
+            location.save()
+            audit.record(scope.user, "location.create", location, audit.diff({}, audit.snapshot(location)))
+        elif receives and not location.receives:
+            Location.objects.filter(organization=organization, receives=True).update(receives=False)
+            location.receives = True
+            location.save(update_fields=["receives", "updated_at"])
+            audit.record(scope.user, "location.receives", location, {"receives": [False, True]})
     return location
+
+
+def receiving_location(organization: Organization) -> Location | None:
+    """Where supplies the organisation signs for go, if it keeps stock at all."""
+    return Location.objects.filter(organization=organization, receives=True).first()
 
 
 def _count(value: Any, field: str) -> int:
@@ -136,14 +175,19 @@ def purchase_create(
     return purchase
 
 
+def _is_reversed(purchase: Purchase) -> bool:
+    return Transaction.objects.filter(reverses_id=purchase.payment_id).exists()
+
+
 def distribution_create(
     *,
     scope: Scope,
-    purchase: Purchase,
     recipient: Organization,
     method: str,
     use: str,
     date: dt.date,
+    purchase: Purchase | None = None,
+    lot: ReceivedLot | None = None,
     containers: Any = None,
     quantity: Any = None,
     unit: str | None = None,
@@ -151,34 +195,50 @@ def distribution_create(
     signer: Person | None = None,
     signer_name: str = "",
 ) -> Distribution:
-    """Give supplies from a lot to an organisation: whole containers, or a quantity in a unit."""
-    scope.require("supplies.change", org=purchase.organization)
+    """Give supplies to an organisation from a purchase (the buyer) or from a received lot (any later
+    hop): whole containers, or a quantity in a unit."""
+    if (purchase is None) == (lot is None):
+        raise ValidationError({"lot": _("Give from one lot: a purchase or supplies received.")})
+    root: Purchase = lot.purchase if lot is not None else purchase  # type: ignore[assignment,union-attr]
+    location_id = lot.location_id if lot is not None else root.location_id
+    giver = lot.location.organization if lot is not None else root.organization
+    scope.require("supplies.change", org=giver)
+    if recipient.pk == giver.pk:
+        raise ValidationError({"recipient": _("Give the supplies to another organisation.")})
     if method not in Method.values:
         raise ValidationError({"method": _("Choose how the supplies are delivered.")})
     if use not in Use.values:
         raise ValidationError({"use": _("Say what the supplies are for.")})
+    if not isinstance(date, dt.date):
+        raise ValidationError({"date": _("Give the date of the distribution.")})
     count = 0
     if containers not in (None, ""):
         count = _count(containers, "containers")
-        amount = purchase.container.holds * count
+        amount = root.container.holds * count
     elif quantity not in (None, ""):
-        amount = to_base(quantity, unit or purchase.item.base_unit, purchase.item.dimension)
+        amount = to_base(quantity, unit or root.item.base_unit, root.item.dimension)
     else:
         raise ValidationError({"quantity": _("Give a number of containers or a quantity.")})
+    if _is_reversed(root):
+        raise ValidationError({"lot": _("This purchase was reversed; nothing can be given from it.")})
+    lot_model: type[Purchase] | type[ReceivedLot] = ReceivedLot if lot is not None else Purchase
+    lot_pk = lot.pk if lot is not None else root.pk
     with transaction.atomic():
-        stock = Stock.objects.select_for_update().filter(item=purchase.item_id, location=purchase.location_id).first()
-        lot = Purchase.objects.select_for_update().get(pk=purchase.pk)
-        available = min(stock.quantity if stock else Decimal(0), lot.remaining)
+        # Always the stock row first, then the lot: the same order as every other writer.
+        stock = Stock.objects.select_for_update().filter(item=root.item_id, location=location_id).first()
+        locked = lot_model.objects.select_for_update().get(pk=lot_pk)
+        available = min(stock.quantity if stock else Decimal(0), locked.remaining)
         if amount > available:
             raise ValidationError(
                 {"quantity": _("Only %(available)s %(unit)s of %(item)s are left; %(asked)s %(unit)s cannot be given.")
-                 % {"available": available.normalize(), "unit": purchase.item.base_unit, "item": purchase.item.name,
+                 % {"available": available.normalize(), "unit": root.item.base_unit, "item": root.item.name,
                     "asked": amount.normalize()}}
             )
         Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") - amount)  # type: ignore[union-attr]
-        Purchase.objects.filter(pk=lot.pk).update(remaining=F("remaining") - amount)
+        lot_model.objects.filter(pk=lot_pk).update(remaining=F("remaining") - amount)
         distribution = Distribution.objects.create(
-            purchase=lot,
+            purchase=root,
+            source=lot,
             recipient=recipient,
             containers=count,
             quantity=amount,
@@ -198,13 +258,17 @@ def distribution_create(
 def distribution_sign(
     *, scope: Scope, distribution: Distribution, signer: Person | None = None, signer_name: str = ""
 ) -> Distribution:
-    """The recipient's named signer confirms receipt (recorded by either side)."""
+    """The recipient's named signer confirms receipt (recorded by either side).
+
+    If the recipient has a receiving location, the signed quantity enters its stock as a lot
+    it can give on (the signature is what makes the supplies the recipient's).
+    """
     if not scope.has("supplies.change"):
         scope.deny()
     try:
         scope.require("supplies.change", org=distribution.recipient)
     except PermissionDenied:  # the giving side may record the paper signature instead
-        scope.require("supplies.change", org=distribution.purchase.organization)
+        scope.require("supplies.change", org=distribution.giver)
     name = (signer_name or (signer.name if signer else "")).strip()
     if not name:
         raise ValidationError({"signer_name": _("Name the person who signed for the supplies.")})
@@ -218,4 +282,74 @@ def distribution_sign(
         locked.signed_at = timezone.now()
         locked.save(update_fields=["signer", "signer_name", "signed_at", "updated_at"])
         audit.record(scope.user, "distribution.sign", locked, audit.diff(before, audit.snapshot(locked)))
+        location = receiving_location(locked.recipient)
+        if location is not None:
+            _take_into_stock(scope=scope, distribution=locked, location=location)
     return locked
+
+
+def _take_into_stock(*, scope: Scope, distribution: Distribution, location: Location) -> ReceivedLot:
+    purchase = distribution.purchase
+    lot = ReceivedLot(
+        distribution=distribution, purchase=purchase, item_id=purchase.item_id, location=location,
+        quantity=distribution.quantity, remaining=distribution.quantity,
+        date=distribution.date,
+    )
+    lot.full_clean()
+    lot.save()
+    stock, _created = Stock.objects.get_or_create(item_id=purchase.item_id, location=location)
+    Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + lot.quantity)
+    audit.record(scope.user, "received_lot.create", lot, audit.diff({}, audit.snapshot(lot)))
+    return lot
+
+
+def distribution_receive(
+    *, scope: Scope, distribution: Distribution, location: Location | None = None
+) -> ReceivedLot:
+    """Take supplies signed for earlier (before the recipient kept stock) into one of its locations."""
+    scope.require("supplies.change", org=distribution.recipient)
+    location = location or receiving_location(distribution.recipient)
+    if location is None:
+        raise ValidationError({"location": _("Open a location for %(org)s first.")
+                               % {"org": distribution.recipient.name}})
+    if location.organization_id != distribution.recipient_id:
+        raise ValidationError({"location": _("Receive into a location of the recipient.")})
+    with transaction.atomic():
+        locked = Distribution.objects.select_for_update().get(pk=distribution.pk)
+        if locked.signed_at is None:
+            raise ValidationError({"signer_name": _("Supplies enter the stock once someone has signed for them.")})
+        if ReceivedLot.objects.filter(distribution=locked).exists():
+            raise ValidationError({"location": _("These supplies are already in stock.")})
+        return _take_into_stock(scope=scope, distribution=locked, location=location)
+
+
+def purchase_reverse(*, scope: Scope, purchase: Purchase, date: dt.date, reason: str) -> Purchase:
+    """Undo a purchase: the money goes back to the fund and the lot leaves the stock, together.
+
+    Refused once any of it has been given out; the distributions are the record of where it went.
+    """
+    scope.require("supplies.change", org=purchase.organization)
+    if Distribution.objects.filter(purchase=purchase).exists():
+        raise ValidationError({"purchase": _(
+            "Some of this purchase has already been distributed; a purchase can only be reversed while all of "
+            "it is in stock."
+        )})
+    with transaction.atomic():
+        # The ledger first (it locks the transaction and the accounts, as a purchase does), then stock and lot.
+        reversal = transaction_reverse(scope=scope, txn=purchase.payment, date=date, reason=reason, via=purchase)
+        stock = Stock.objects.select_for_update().filter(item=purchase.item_id, location=purchase.location_id).first()
+        lot = Purchase.objects.select_for_update().get(pk=purchase.pk)
+        if Distribution.objects.filter(purchase=lot).exists() or lot.remaining != lot.quantity:
+            raise ValidationError({"purchase": _(
+                "Some of this purchase has already been distributed; a purchase can only be reversed while all "
+                "of it is in stock."
+            )})
+        if stock is None or stock.quantity < lot.quantity:
+            raise ValidationError({"purchase": _("The stock at %(location)s no longer holds this purchase.")
+                                   % {"location": purchase.location.name}})
+        Stock.objects.filter(pk=stock.pk).update(quantity=F("quantity") - lot.quantity)
+        Purchase.objects.filter(pk=lot.pk).update(remaining=0)
+        audit.record(scope.user, "purchase.reverse", lot,
+                     {"remaining": [str(lot.remaining), "0.000"], "reversal": [None, reversal.pk]})
+        lot.refresh_from_db()
+    return lot

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bastion.ledger",
     "bastion.supplies",
     "bastion.care",
+    "bastion.imports",
     "bastion.demo",
 ]
 

@@ -125,6 +125,21 @@ def person_times(*, scope: Scope, site: Area, start: dt.date | None = None, end:
     return readings.count() + (tallies.aggregate(n=Sum("count"))["n"] or 0)
 
 
+def person_times_records(
+    *, scope: Scope, site: Area, start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[QuerySet[Reading], QuerySet[Tally]]:
+    """The records behind person_times: first readings and tallies in [start, end] (a report's drill-down)."""
+    scope.require(VIEW, area=site)
+    lo, hi = _day_bounds(start, end)
+    readings = Reading.objects.filter(entrance__site=site, remeasure_of__isnull=True).select_related("entrance")
+    tallies = Tally.objects.filter(entrance__site=site).select_related("entrance")
+    if lo:
+        readings, tallies = readings.filter(measured_at__gte=lo), tallies.filter(start__gte=lo)
+    if hi:
+        readings, tallies = readings.filter(measured_at__lt=hi), tallies.filter(start__lt=hi)
+    return readings.order_by("measured_at", "pk"), tallies.order_by("start", "pk")
+
+
 def shift_list(*, scope: Scope, site: Area | None = None, person: Person | None = None) -> QuerySet[Shift]:
     qs = Shift.objects.filter(scope.area_q(VIEW, "entrance__site")).select_related("person", "entrance")
     if site is not None:

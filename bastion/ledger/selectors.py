@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
 from bastion.access.scope import Scope
@@ -136,6 +136,28 @@ def funds_allocated(
     if organization is not None:
         qs = qs.filter(transaction__organization__path__startswith=organization.path)
     return (qs.aggregate(s=Sum("amount"))["s"] or ZERO).quantize(Decimal("0.01"))
+
+
+def allocation_list(
+    *, scope: Scope, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Transaction]:
+    """The allocations behind funds_allocated (not reversed, by organisations in scope), each with `allocated`,
+    the yuan it moved (a report's drill-down)."""
+    qs = Transaction.objects.filter(
+        kind=TransactionKind.ALLOCATION, reversed_by__isnull=True, organization__in=_orgs(scope)
+    )
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    moved = (
+        Entry.objects.filter(transaction=OuterRef("pk"), amount__gt=0)
+        .order_by()
+        .values("transaction")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return qs.annotate(allocated=Subquery(moved)).select_related("organization", "purpose").order_by("date", "pk")
 
 
 def allocations_into(account: Account) -> QuerySet[Transaction]:

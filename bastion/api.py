@@ -162,5 +162,6 @@ ROUTERS: list[tuple[str, str]] = [
     ("ledger", "/ledger"),
     ("supplies", "/supplies"),
     ("care", "/care"),
+    ("imports", "/imports"),
 ]
 _mount_routers()

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "bastion.ledger",
     "bastion.supplies",
     "bastion.care",
+    "bastion.reports",
     "bastion.imports",
     "bastion.demo",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("ledger/", include("bastion.ledger.urls")),
     path("supplies/", include("bastion.supplies.urls")),
     path("care/", include("bastion.care.urls")),
+    path("reports/", include("bastion.reports.urls")),
     path("imports/", include("bastion.imports.urls")),
     path("i18n/setlang/", public("language switch, needs no login")(set_language), name="set_language"),
     path("api/", api.urls),

@@ -162,6 +162,7 @@ ROUTERS: list[tuple[str, str]] = [
     ("ledger", "/ledger"),
     ("supplies", "/supplies"),
     ("care", "/care"),
+    ("reports", "/reports"),
     ("imports", "/imports"),
 ]
 _mount_routers()

@@ -19,24 +19,25 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from bastion.core.text import simplified
 from bastion.imports import conf
 
-# Field -> label in the user's language (template and export headers, error messages).
+# Field -> label in the user's language (template and export headers, error messages). The context keeps
+# these apart from the same English words elsewhere (a supplies "Unit" is a unit of measure).
 FIELDS: dict[str, Any] = {
-    "grid": gettext_lazy("Grid"),
-    "street": gettext_lazy("Street"),
-    "compound": gettext_lazy("Compound"),
-    "building": gettext_lazy("Building number"),
-    "unit": gettext_lazy("Unit"),
-    "room": gettext_lazy("Room"),
-    "name": gettext_lazy("Name"),
-    "gender": gettext_lazy("Gender"),
-    "id_number": gettext_lazy("ID number"),
-    "phone": gettext_lazy("Phone"),
-    "relation": gettext_lazy("Relation to the head"),
+    "grid": pgettext_lazy("registry column", "Grid"),
+    "street": pgettext_lazy("registry column", "Street"),
+    "compound": pgettext_lazy("registry column", "Compound"),
+    "building": pgettext_lazy("registry column", "Building number"),
+    "unit": pgettext_lazy("registry column", "Unit"),
+    "room": pgettext_lazy("registry column", "Room"),
+    "name": pgettext_lazy("registry column", "Name"),
+    "gender": pgettext_lazy("registry column", "Gender"),
+    "id_number": pgettext_lazy("registry column", "ID number"),
+    "phone": pgettext_lazy("registry column", "Phone"),
+    "relation": pgettext_lazy("registry column", "Relation to the head"),
 }
 REQUIRED = ("grid", "street", "building", "room", "name")
 

@@ -146,5 +146,6 @@ def export(request: HttpRequest) -> HttpResponse:
             raise Http404 from None
     content, _rows = services.households_export(scope=scope, area=node)
     stamp = timezone.localdate().isoformat()
-    name = f"{_('households')}-{node.name if node else _('all')}-{stamp}.xlsx"
+    prefix, everything = _("households"), _("all")
+    name = f"{prefix}-{node.name if node else everything}-{stamp}.xlsx"
     return _download(content, name)

@@ -24,7 +24,7 @@ from bastion.care.models import (
 from bastion.core import audit
 from bastion.ledger.models import Account, Purpose, TransactionKind
 from bastion.ledger.money import to_money
-from bastion.ledger.services import payment_post
+from bastion.ledger.services import payment_post, transaction_reverse
 from bastion.orgs.models import Organization, OrgKind
 from bastion.people.models import Person
 
@@ -99,6 +99,31 @@ def measure_ensure(*, scope: Scope, policy: Policy, name: str, order: int = 0,
         measure = Measure.objects.create(policy=policy, name=name, order=order, kind=kind)
         audit.record(scope.user, "care_measure.create", measure, audit.diff({}, audit.snapshot(measure)))
     return measure
+
+
+def situation_create(*, scope: Scope, policy: Policy, name: str, description: str = "", order: int = 0,
+                     max_amount: Any = None, purpose: Purpose | None = None) -> Situation:
+    """Add a situation to a policy (a name the policy has already is refused, unlike situation_ensure)."""
+    scope.require("care.change", org=policy.organization)
+    name = _name(name, "name", _("Name the situation."))
+    if len(name) > 200:
+        raise ValidationError({"name": _("A name has at most 200 characters.")})
+    if Situation.objects.filter(policy=policy, name=name).exists():
+        raise ValidationError({"name": _("The policy has this situation already.")})
+    return situation_ensure(scope=scope, policy=policy, name=name, description=description, order=order,
+                            max_amount=max_amount, purpose=purpose)
+
+
+def measure_create(*, scope: Scope, policy: Policy, name: str, order: int = 0,
+                   kind: str = MeasureKind.GENERAL) -> Measure:
+    """Add a frontline measure to a policy (a name the policy has already is refused)."""
+    scope.require("care.change", org=policy.organization)
+    name = _name(name, "name", _("Name the measure."))
+    if len(name) > 200:
+        raise ValidationError({"name": _("A name has at most 200 characters.")})
+    if Measure.objects.filter(policy=policy, name=name).exists():
+        raise ValidationError({"name": _("The policy has this measure already.")})
+    return measure_ensure(scope=scope, policy=policy, name=name, order=order, kind=kind)
 
 
 def case_create(*, scope: Scope, situation: Situation, person: Person, organization: Organization, facts: str,
@@ -183,6 +208,30 @@ def case_pay(*, scope: Scope, case: Case, account: Account, date: dt.date) -> Ca
         case.save(update_fields=["payment", "account", "status", "updated_at"])
         audit.record(scope.user, "care_case.pay", case,
                      {"status": [CaseStatus.APPROVED, CaseStatus.PAID], "payment": [None, payment.pk]})
+    return case
+
+
+def case_payment_reverse(*, scope: Scope, case: Case, date: dt.date, reason: str) -> Case:
+    """Undo a case's payment: the money goes back to the fund and the case is approved and unpaid again.
+
+    The approvals still stand, so approved is the honest state; the reversed payment stays in the
+    ledger and in the case's history.
+    """
+    with transaction.atomic():
+        # The case first, then (inside the ledger) the transaction and the accounts: the order case_pay uses.
+        case = Case.objects.select_for_update().select_related("account__organization", "payment").get(pk=case.pk)
+        if case.status != CaseStatus.PAID or case.payment is None or case.account is None:
+            raise ValidationError({"case": _("This case has not been paid; there is no payment to reverse.")})
+        scope.require("care.change", org=case.account.organization)
+        payment = case.payment
+        reversal = transaction_reverse(scope=scope, txn=payment, date=date, reason=reason, via=case)
+        case.payment = None
+        case.account = None
+        case.status = CaseStatus.APPROVED
+        case.save(update_fields=["payment", "account", "status", "updated_at"])
+        audit.record(scope.user, "care_case.payment_reverse", case,
+                     {"status": [CaseStatus.PAID, CaseStatus.APPROVED], "payment": [payment.pk, None],
+                      "reversal": [None, reversal.pk]})
     return case
 
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from bastion.access.decorators import scoped
 from bastion.care import selectors, services
-from bastion.care.models import CaseStatus, Measure
-from bastion.ledger.models import Account, AccountKind
+from bastion.care.models import CaseStatus, Measure, MeasureKind
+from bastion.ledger.models import Account, AccountKind, Purpose
 from bastion.ledger.views import date_of, errors_of
 from bastion.orgs.models import Organization, OrgKind
 from bastion.people.models import Person
@@ -36,11 +36,51 @@ def index(request: HttpRequest) -> HttpResponse:
 def policy(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     p = selectors.policy_get(scope=scope, pk=pk)
+    errors: dict[str, list[str]] = {}
+    form = request.POST.get("form", "")
+    if request.method == "POST":
+        if not scope.has("care.change"):
+            scope.deny()
+        try:
+            order = _order(request.POST.get("order"))
+            if form == "measure":
+                m = services.measure_create(scope=scope, policy=p, name=request.POST.get("name", ""), order=order,
+                                            kind=request.POST.get("kind", ""))
+                messages.success(request, _("Measure %(name)s added.") % {"name": m.name})
+            else:
+                purpose = None
+                if request.POST.get("purpose"):
+                    purpose = Purpose.objects.filter(pk=request.POST.get("purpose")).first()
+                    if purpose is None:
+                        raise ValidationError({"purpose": _("Choose a purpose from the list.")})
+                situation = services.situation_create(
+                    scope=scope, policy=p, name=request.POST.get("name", ""),
+                    description=request.POST.get("description", ""), order=order,
+                    max_amount=request.POST.get("max_amount") or None, purpose=purpose,
+                )
+                messages.success(request, _("Situation %(name)s added.") % {"name": situation.name})
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            return redirect("care:policy", p.pk)
     return render(request, "care/policy.html", {
         "policy": p,
         "situations": selectors.situation_list(scope=scope, policy=p),
         "measures": selectors.measure_list(scope=scope, policy=p),
+        "can_change": Organization.objects.filter(scope.org_visible_q("care.change"), pk=p.organization_id).exists(),
+        "errors": errors, "form": form, "post": request.POST, "kinds": MeasureKind.choices,
+        "purposes": Purpose.objects.all(),
     })
+
+
+def _order(value: str | None) -> int:
+    try:
+        order = int(value or 0)
+    except ValueError:
+        raise ValidationError({"order": _("Enter a whole number for the order.")}) from None
+    if not 0 <= order <= 32767:
+        raise ValidationError({"order": _("Enter a whole number for the order.")})
+    return order
 
 
 @scoped("care.change")
@@ -85,6 +125,10 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 c = services.case_decide(scope=scope, case=c, approve=action == "approve",
                                          comment=request.POST.get("comment", ""))
                 messages.success(request, _("Your decision was recorded."))
+            elif action == "reverse_payment":
+                c = services.case_payment_reverse(scope=scope, case=c, date=date_of(request.POST.get("date")),  # type: ignore[arg-type]
+                                                  reason=request.POST.get("reason", ""))
+                messages.success(request, _("The payment was reversed; the case is approved and unpaid again."))
             elif action == "pay":
                 account = get_object_or_404(Account, pk=request.POST.get("account") or 0, kind=AccountKind.FUND)
                 c = services.case_pay(scope=scope, case=c, account=account, date=date_of(request.POST.get("date")))  # type: ignore[arg-type]
@@ -101,8 +145,12 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         kind=AccountKind.FUND, organization__path__in=ancestors,
         organization__in=Organization.objects.filter(scope.org_visible_q("ledger.change")),
     ).select_related("organization")
+    can_reverse = c.payment_id is not None and c.account is not None and Organization.objects.filter(
+        scope.org_visible_q("ledger.change"), pk=c.account.organization_id
+    ).filter(scope.org_visible_q("care.change")).exists()
     return render(request, "care/case.html", {
-        "case": c, "approvals": c.approvals.select_related("organization", "by"), "accounts": accounts,
+        "case": c, "can_reverse": can_reverse, "action": request.POST.get("action", ""),
+        "approvals": c.approvals.select_related("organization", "by"), "accounts": accounts,
         "errors": errors, "decidable": c.status in services.CHAIN,
     })
 

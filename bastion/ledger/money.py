@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+MAX = Decimal("1000000000000")
 CENT = Decimal("0.01")
 
 
@@ -25,6 +26,8 @@ def to_money(value: Any, *, field: str = "amount", positive: bool = True) -> Dec
         raise ValidationError({field: _("An amount has at most 2 decimal places (fen).")})
     if positive and amount <= 0:
         raise ValidationError({field: _("The amount must be greater than zero.")})
+    if abs(amount) >= MAX:  # the columns hold 14 digits, 2 of them fen
+        raise ValidationError({field: _("The amount is too large.")})
     return amount.quantize(CENT)
 
 

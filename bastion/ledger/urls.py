@@ -11,4 +11,5 @@ urlpatterns = [
     path("transactions/<int:pk>/", views.transaction, name="transaction"),
     path("allocate/", views.allocate, name="allocate"),
     path("special-dues/", views.special_dues, name="special_dues"),
+    path("receipts/", views.receipts, name="receipts"),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from bastion.access.decorators import scoped
 from bastion.core.errors import field_errors
 from bastion.ledger import selectors, services
-from bastion.ledger.models import AccountKind, Transaction
+from bastion.ledger.models import AccountKind, Transaction, TransactionKind
 from bastion.orgs.models import Organization
 
 
@@ -82,8 +82,12 @@ def transaction(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("ledger:transaction", reversal.pk)
     entries = txn.entries.select_related("account", "account__organization")
     reversed_by = Transaction.objects.filter(reverses=txn).first()
-    return render(request, "ledger/transaction.html",
-                  {"txn": txn, "entries": entries, "reversal": reversed_by, "errors": errors})
+    owner = services.transaction_owner(txn)
+    return render(request, "ledger/transaction.html", {
+        "txn": txn, "entries": entries, "reversal": reversed_by, "errors": errors, "owner": owner,
+        "owner_kind": owner._meta.verbose_name if owner is not None else "",
+        "owner_url": owner.get_absolute_url() if hasattr(owner, "get_absolute_url") else "",
+    })
 
 
 @scoped("ledger.change")
@@ -137,3 +141,32 @@ def special_dues(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.receipt_list(scope=scope), 50).get_page(request.GET.get("page"))
     return render(request, "ledger/special_dues.html",
                   {"page": page, "orgs": orgs, "errors": errors, "post": request.POST})
+
+
+@scoped("ledger.view")
+def receipts(request: HttpRequest) -> HttpResponse:
+    """Money received from outside (a higher level's allocation, a donation) into a fund account."""
+    scope = request.scope  # type: ignore[attr-defined]
+    accounts = selectors.account_list(scope=scope, kind=AccountKind.FUND).filter(
+        organization__in=Organization.objects.filter(scope.org_visible_q("ledger.change"))
+    )
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if not scope.has("ledger.change"):
+            scope.deny()
+        try:
+            account = accounts.filter(pk=request.POST.get("account") or 0).first()
+            if account is None:
+                raise ValidationError({"account": _("Choose a fund account you keep.")})
+            txn = services.receipt_post(scope=scope, account=account, amount=request.POST.get("amount"),
+                                        date=date_of(request.POST.get("date")),  # type: ignore[arg-type]
+                                        memo=request.POST.get("memo", ""))
+        except ValidationError as exc:
+            errors = errors_of(exc)
+        else:
+            messages.success(request, _("The receipt was posted."))
+            return redirect("ledger:transaction", txn.pk)
+    page = Paginator(selectors.transaction_list(scope=scope, kind=TransactionKind.RECEIPT), 50).get_page(
+        request.GET.get("page"))
+    return render(request, "ledger/receipts.html",
+                  {"accounts": accounts[:500], "page": page, "errors": errors, "post": request.POST})

@@ -20,7 +20,7 @@ from bastion.ledger.money import fmt
 from bastion.orgs.models import Organization
 from bastion.people.models import Person
 from bastion.supplies import selectors, services
-from bastion.supplies.models import Distribution, Item, Location, Method, Purchase, Stock, Use
+from bastion.supplies.models import Distribution, Item, Location, Method, Purchase, ReceivedLot, Stock, Use
 from bastion.supplies.units import Dimension
 
 router = Router(tags=["supplies"])
@@ -151,6 +151,7 @@ class DistributionOut(Schema):
     id: int
     date: dt.date
     purchase_id: int
+    source_id: int | None
     recipient_id: int
     recipient: str
     containers: int
@@ -172,7 +173,8 @@ class DistributionOut(Schema):
 
 
 class DistributionIn(Schema):
-    purchase_id: int
+    purchase_id: int | None = None
+    lot_id: int | None = None
     recipient_id: int
     containers: int | None = None
     quantity: str | None = None
@@ -286,7 +288,9 @@ def get_distribution(request: HttpRequest, distribution_id: int) -> Distribution
 def create_distribution(request: HttpRequest, payload: DistributionIn) -> tuple[int, Distribution]:
     scope = request.scope  # type: ignore[attr-defined]
     return 201, services.distribution_create(
-        scope=scope, purchase=selectors.purchase_get(scope=scope, pk=payload.purchase_id),
+        scope=scope,
+        purchase=selectors.purchase_get(scope=scope, pk=payload.purchase_id) if payload.purchase_id else None,
+        lot=selectors.lot_get(scope=scope, pk=payload.lot_id) if payload.lot_id else None,
         recipient=get_object_or_404(Organization, pk=payload.recipient_id), containers=payload.containers,
         quantity=payload.quantity, unit=payload.unit, method=payload.method, use=payload.use,
         use_note=payload.use_note, date=payload.date, signer=_person(request, payload.signer_id),
@@ -301,6 +305,42 @@ def sign_distribution(request: HttpRequest, distribution_id: int, payload: SignI
     d = selectors.distribution_get(scope=scope, pk=distribution_id)
     return services.distribution_sign(scope=scope, distribution=d, signer=_person(request, payload.signer_id),
                                       signer_name=payload.signer_name)
+
+
+class ReceivedLotOut(Schema):
+    id: int
+    date: dt.date
+    distribution_id: int
+    purchase_id: int
+    item: str
+    location_id: int
+    organization_id: int
+    quantity: str
+    remaining: str
+
+    @staticmethod
+    def resolve_item(obj: ReceivedLot) -> str:
+        return obj.item.code
+
+    @staticmethod
+    def resolve_organization_id(obj: ReceivedLot) -> int:
+        return obj.location.organization_id
+
+    @staticmethod
+    def resolve_quantity(obj: ReceivedLot) -> str:
+        return str(obj.quantity)
+
+    @staticmethod
+    def resolve_remaining(obj: ReceivedLot) -> str:
+        return str(obj.remaining)
+
+
+@router.get("/received-lots", response=list[ReceivedLotOut])
+@scoped("supplies.view", api=True)
+@paginate(LimitOffsetPagination)
+def list_received_lots(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Supplies organisations signed for and keep in stock; give them on with lot_id in POST /distributions."""
+    return selectors.lot_list(scope=request.scope)  # type: ignore[attr-defined]
 
 
 @router.get("/trace/recipients/{organization_id}", response=list[dict[str, Any]])

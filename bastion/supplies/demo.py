@@ -1,6 +1,8 @@
 """Demo supplies: 珠海路街道 buys 200 barrels (800 斤) of alcohol and 100 barrels (380 L) of 84
 disinfectant with allocated party dues and distributes them to its four communities and to
-珠海路派出所 and 奧帆中心派出所; 董彰 signs for 海口路社區's share.
+珠海路派出所 and 奧帆中心派出所; 董彰 signs for 海口路社區's share. 海口路社區 keeps its share in
+its store room and passes 10 barrels of alcohol on to two of its grid pioneer groups (the
+street's figures do not change: onward hops are not the street's recipients).
 
 Idempotent: purchases are looked up by buyer, item and date; distributions by lot and recipient.
 """
@@ -15,7 +17,7 @@ from bastion.orgs.models import Organization, OrgKind
 from bastion.orgs.services import org_create
 from bastion.people.models import Membership, MembershipRole, Person
 from bastion.supplies import services
-from bastion.supplies.models import Distribution, Method, Purchase, Use
+from bastion.supplies.models import Distribution, Method, Purchase, ReceivedLot, Use
 
 STREET_AREA = "珠海路街道"
 STREET = "珠海路街道黨工委"
@@ -42,6 +44,34 @@ def _signer(org: Organization) -> tuple[Person | None, str]:
     if membership is not None:
         return membership.person, membership.person.name
     return None, f"{org.name}值班人員"
+
+
+COMMUNITY_STORE = "海口路社區防控物資室"
+PASSED_ON = dt.date(2020, 2, 5)
+PER_GRID = 5  # barrels of alcohol to each of two grid pioneer groups
+
+
+def _pass_on(scope: Any, community: Organization) -> None:
+    """海口路社區 takes its signed share into its store room and gives 2 × 5 barrels to two grids."""
+    store = services.location_ensure(scope=scope, organization=community, name=COMMUNITY_STORE)
+    for d in Distribution.objects.filter(recipient=community, source__isnull=True, signed_at__isnull=False,
+                                         received_lot__isnull=True):
+        services.distribution_receive(scope=scope, distribution=d, location=store)
+    lot = ReceivedLot.objects.filter(location=store, item__code="alcohol").order_by("pk").first()
+    if lot is None:
+        return
+    grids = Organization.objects.filter(
+        path__startswith=community.path, depth=community.depth + 1, kind=OrgKind.TEMPORARY_BRANCH
+    ).order_by("path")[:2]
+    for grid in grids:
+        if Distribution.objects.filter(source=lot, recipient=grid).exists():
+            continue
+        signer, signer_name = _signer(grid)
+        services.distribution_create(
+            scope=scope, lot=lot, recipient=grid, containers=PER_GRID, method=Method.DEDICATED_VEHICLE,
+            use=Use.RESIDENTIAL_COMPOUNDS, use_note="網格樓院消毒", date=PASSED_ON, signer=signer,
+            signer_name=signer_name,
+        )
 
 
 def load(ctx: Any) -> None:
@@ -88,5 +118,6 @@ def load(ctx: Any) -> None:
                 use_note="" if is_police else "小區樓院、九小場所消毒",
                 date=GIVEN_ON, signer=signer, signer_name=signer_name,
             )
+    _pass_on(scope, ctx.org(COMMUNITIES[0]))
     ctx.log(f"supplies: {STREET_AREA} bought alcohol and 84 disinfectant and gave them to "
             f"{len(communities) + len(police)} recipients")

@@ -123,7 +123,8 @@ def onward(lot: ReceivedLot) -> list[tuple[int, Distribution]]:
     depth = 1
     while frontier and depth <= 50:
         rows = list(Distribution.objects.filter(source__in=frontier).select_related(
-            "recipient", "received_lot", "purchase__item", "purchase__container").order_by("date", "pk"))
+            "recipient", "received_lot", "purchase__item", "purchase__container", "source__location__organization",
+        ).order_by("date", "pk"))
         out.extend((depth, d) for d in rows)
         frontier = [d.received_lot.pk for d in rows if hasattr(d, "received_lot")]
         depth += 1

@@ -58,6 +58,18 @@ def item_ensure(*, scope: Scope, code: str, name: str, dimension: str) -> Item:
     return item
 
 
+def item_create(*, scope: Scope, code: str, name: str, dimension: str) -> Item:
+    """Add a new item to the catalogue (a code that exists already is refused, unlike item_ensure)."""
+    if not scope.has("supplies.change"):
+        scope.deny()
+    code = (code or "").strip()
+    if Item.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("An item with the code %(code)s exists already.") % {"code": code}})
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Name the item, e.g. alcohol.")})
+    return item_ensure(scope=scope, code=code, name=name, dimension=dimension)
+
+
 def container_ensure(*, scope: Scope, item: Item, name: str, holds: Any, unit: str) -> Container:
     """A container of the item holding a stated quantity (in unit; stored in the base unit)."""
     if not scope.has("supplies.change"):
@@ -65,10 +77,16 @@ def container_ensure(*, scope: Scope, item: Item, name: str, holds: Any, unit: s
     name = (name or "").strip()
     if not name:
         raise ValidationError({"container": _("Name the container, e.g. 桶.")})
+    if len(name) > 40:
+        raise ValidationError({"container": _("A container's name has at most 40 characters.")})
     base = to_base(holds, unit, item.dimension, field="holds")
-    container, created = Container.objects.get_or_create(item=item, name=name, holds=base)
-    if created:
-        audit.record(scope.user, "container.create", container, audit.diff({}, audit.snapshot(container)))
+    with transaction.atomic():
+        container = Container.objects.filter(item=item, name=name, holds=base).first()
+        if container is None:
+            container = Container(item=item, name=name, holds=base)
+            container.full_clean()
+            container.save()
+            audit.record(scope.user, "container.create", container, audit.diff({}, audit.snapshot(container)))
     return container
 
 

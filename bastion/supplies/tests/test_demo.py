@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -20,7 +21,7 @@ from bastion.orgs.services import org_create
 from bastion.people.services import person_create
 from bastion.supplies import demo as supplies_demo
 from bastion.supplies import selectors
-from bastion.supplies.models import Distribution
+from bastion.supplies.models import Distribution, ReceivedLot, Stock
 
 
 @pytest.fixture
@@ -44,6 +45,10 @@ def small_shinan(db):
                 person_create(scope=s, name=f"{name}居民{n}", area=area)
             if name == "海口路社區":
                 person_create(scope=s, name="董彰", area=area)
+                community_org = Organization.objects.get(name=f"{name}黨委")
+                for g in (1, 2, 3):
+                    org_create(scope=s, name=f"{name}第0{g}網格先鋒防控小組臨時黨支部", kind="temporary_branch",
+                               purpose="grid_pioneer", parent=community_org, area=area)
     person_create(scope=s, name="孫興國", area=district)
     person_create(scope=s, name="蓋海建", area=district)
     return committee
@@ -79,13 +84,25 @@ def test_demo_figures_and_every_barrel_traced_from_fund_to_signature(small_shina
     }
     # every barrel is signed for and traces back to a district fund source
     assert not Distribution.objects.filter(signed_at__isnull=True).exists()
-    haikou = selectors.recipient_trace(scope=s, recipient=Organization.objects.get(name="海口路社區黨委"))
+    community = Organization.objects.get(name="海口路社區黨委")
+    chains = selectors.recipient_trace(scope=s, recipient=community)
+    haikou = [c for c in chains if c.distribution.recipient == community]
     assert {c.distribution.signer_name for c in haikou} == {"董彰"}
     assert {c.distribution.containers for c in haikou} == {40, 20}
-    for chain in haikou:
+    for chain in chains:
         assert chain.funding[0].sources[0].organization == small_shinan
-    given = sum(d.containers for d in Distribution.objects.filter(purchase__item__code="alcohol"))
+    given = sum(d.containers for d in Distribution.objects.filter(purchase__item__code="alcohol",
+                                                                  source__isnull=True))
     assert given == 200
+    # 海口路社區 passed 10 of its 40 barrels on to two grids, each signed for and traced through the community
+    onward = [c for c in chains if c.distribution.source_id is not None]
+    assert len(onward) == 2 and sum(c.distribution.containers for c in onward) == 10
+    for chain in onward:
+        assert [h.recipient for h in chain.hops] == [community, chain.distribution.recipient]
+        assert chain.hops[0].signer_name == "董彰" and chain.distribution.signed
+    lot = ReceivedLot.objects.get(location__organization=community, item__code="alcohol")
+    assert lot.quantity == Decimal("80.000") and lot.remaining == Decimal("60.000")
+    assert Stock.objects.get(location=lot.location, item__code="alcohol").quantity == Decimal("60.000")
     # and every account's statement balances to the fen
     for account in Account.objects.all():
         st = ledger_selectors.account_statement(scope=s, account=account, start=dt.date(2020, 1, 1),

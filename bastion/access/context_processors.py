@@ -22,6 +22,7 @@ NAV: list[tuple[str, Any, str]] = [
     ("orgs:browse", _("Organisations"), "org.view"),
     ("people:search", _("People"), "person.view"),
     ("access:audit", _("Audit log"), "audit.view"),
+    ("access:users", _("Accounts"), "grant.change"),
     ("access:tokens", _("API tokens"), ""),
 ]
 

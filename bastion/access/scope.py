@@ -26,8 +26,14 @@ BASE_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "district_admin": frozenset(
         READ | WRITE | {"person.reveal", "audit.view", "export", "grant.change", "token.manage"}
     ),
-    "street_officer": frozenset(READ | WRITE | {"person.reveal", "audit.view", "export", "token.manage"}),
-    "community_worker": frozenset(READ | WRITE | {"person.reveal", "audit.view", "export", "token.manage"}),
+    # Street officers and community workers give accounts to the volunteers of their subtree;
+    # what they may grant is bounded by what they hold there (see Scope.permissions_at).
+    "street_officer": frozenset(
+        READ | WRITE | {"person.reveal", "audit.view", "export", "grant.change", "token.manage"}
+    ),
+    "community_worker": frozenset(
+        READ | WRITE | {"person.reveal", "audit.view", "export", "grant.change", "token.manage"}
+    ),
     "grid_secretary": frozenset(
         READ | {"person.change", "membership.change", "person.reveal", "audit.view", "token.manage"}
     ),
@@ -37,9 +43,25 @@ BASE_ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "auditor": frozenset(READ | {"audit.view"}),
 }
 
+# Who may give which role (with grant.change, over their own subtree). Roles of a street officer and a
+# district administrator carry the same permissions, so a permission check alone would let a
+# street officer make a district administrator: the ladder below forbids that.
+GRANTABLE_ROLES: dict[str, frozenset[str]] = {
+    "district_admin": frozenset(
+        {"district_admin", "street_officer", "community_worker", "grid_secretary", "member", "checkpoint_member",
+         "auditor"}
+    ),
+    "street_officer": frozenset(
+        {"community_worker", "grid_secretary", "member", "checkpoint_member", "auditor"}
+    ),
+    "community_worker": frozenset({"grid_secretary", "member", "checkpoint_member", "auditor"}),
+}
+
 # Domain apps add their own permissions per role in bastion/<app>/permissions.py as
 # ROLE_PERMISSIONS = {"role": {"perm", ...}}, so the spine need not know them.
-PERMISSION_MODULES = ["coverage", "screening", "checkpoints", "orglife", "ledger", "supplies", "care", "reports", "imports"]
+PERMISSION_MODULES = [
+    "coverage", "screening", "checkpoints", "orglife", "ledger", "supplies", "care", "reports", "imports",
+]
 
 
 def _collect_role_permissions() -> dict[str, frozenset[str]]:
@@ -184,6 +206,32 @@ class Scope:
 
             if not Person.objects.filter(self.person_visible_q(perm), pk=person.pk).exists():
                 self.deny(_("This person is outside your scope."))
+
+    def grants_at(self, *, area: Area | None = None, org: Organization | None = None) -> list[ScopeGrant]:
+        """The scope's grants whose subtree (granted or derived) holds this node."""
+        found = []
+        for g in self.grants:
+            if area is not None:
+                paths = ([g.area_path] if g.area_path else []) + list(g.derived_area_paths)
+            else:
+                paths = ([g.org_path] if g.org_path else []) + list(g.derived_org_paths)
+            node_path = area.path if area is not None else (org.path if org is not None else None)
+            if node_path is not None and any(node_path.startswith(p) for p in paths):
+                found.append(g)
+        return found
+
+    def permissions_at(self, *, area: Area | None = None, org: Organization | None = None) -> frozenset[str]:
+        """The permissions the scope holds over one node: the union of the grants whose subtree holds it."""
+        if self.unrestricted:
+            return ALL_PERMISSIONS
+        return frozenset().union(*(g.permissions for g in self.grants_at(area=area, org=org)))
+
+    def grantable_roles_at(self, *, area: Area | None = None, org: Organization | None = None) -> frozenset[str]:
+        """The roles the scope may give over one node (before the permission check)."""
+        if self.unrestricted:
+            return frozenset(GRANTABLE_ROLES["district_admin"])
+        grants = self.grants_at(area=area, org=org)
+        return frozenset().union(*(GRANTABLE_ROLES.get(g.role, frozenset()) for g in grants))
 
     def require_global(self, perm: str) -> None:
         """For writes that are not inside any subtree, such as a new root of a tree."""

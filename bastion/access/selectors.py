@@ -2,16 +2,70 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
+from django.http import Http404
 
-from bastion.access.models import Grant
+from bastion.access.models import Grant, User
 from bastion.access.scope import Scope
 from bastion.core.models import AuditEvent
 
 
 def grant_list(*, user: Any) -> QuerySet[Grant]:
     return Grant.objects.filter(user=user).select_related("area", "organization")
+
+
+def _grants_in_scope(scope: Scope, perm: str) -> QuerySet[Grant]:
+    from bastion.areas.models import Area
+    from bastion.orgs.models import Organization
+
+    return Grant.objects.filter(
+        Q(area__in=Area.objects.filter(scope.area_visible_q(perm)).values("pk"))
+        | Q(organization__in=Organization.objects.filter(scope.org_visible_q(perm)).values("pk"))
+    )
+
+
+def user_list(*, scope: Scope, query: str = "") -> QuerySet[User]:
+    """Accounts the scope may see on the accounts pages: of a person in scope, or holding a grant in scope."""
+    from bastion.core.text import normalise_query
+    from bastion.people.models import Person
+
+    perm = "grant.change"
+    qs = User.objects.all()
+    if not scope.unrestricted:
+        if not scope.has(perm):
+            return qs.none()
+        persons = Person.objects.filter(scope.person_visible_q(perm)).values("pk")
+        qs = qs.filter(
+            Q(person__in=persons) | Q(pk__in=_grants_in_scope(scope, perm).values("user_id")),
+            is_superuser=False,
+        )
+    if query:
+        term = normalise_query(query)
+        qs = qs.filter(Q(username__icontains=query.strip()) | Q(person__search_key__contains=term))
+    return (
+        qs.select_related("person")
+        .prefetch_related(Prefetch("grants", queryset=Grant.objects.select_related("area", "organization")))
+        .order_by("username", "pk")
+    )
+
+
+def user_get(*, scope: Scope, pk: int) -> User:
+    """One account in scope; anything else is a 404 (so ids outside reveal nothing)."""
+    user = user_list(scope=scope).filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def user_history(*, user: Any) -> QuerySet[AuditEvent]:
+    """The audit events of an account and of every grant it holds or held (revoked grants are gone, their
+    history rows are not)."""
+    grant_ids = Grant.history.filter(user_id=user.pk).values_list("id", flat=True).distinct()
+    return AuditEvent.objects.filter(
+        Q(object_type="access.user", object_id=str(user.pk))
+        | Q(object_type="access.grant", object_id__in=[str(pk) for pk in grant_ids])
+    ).select_related("actor")
 
 
 # Object types whose audit events a scoped reader may see, and how to find the visible ones.

@@ -170,7 +170,7 @@ def _clean_row(row: dict[str, Any], errors: _RowErrors, grids: _Grids) -> dict[s
     if isinstance(raw_id, int | float):
         errors.add("id_number", _("The ID number is stored as a number, which loses its last digits; "
                                   "format the column as text and type it again."))
-    gender = Gender.UNKNOWN
+    gender: str = Gender.UNKNOWN
     if values["gender"]:
         found = GENDERS().get(fold(values["gender"]))
         if found is None:

@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.timezone import localtime
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bastion.access.scope import Scope
@@ -92,7 +92,7 @@ def _time(value: dt.datetime | None) -> str:
 
 
 def _yes(flag: bool) -> str:
-    return _t("yes") if flag else _t("no")
+    return gettext("yes") if flag else gettext("no")
 
 
 PERSON_COLUMNS = [_("name"), _("ID number"), _("agency cadre")]
@@ -296,8 +296,8 @@ def _site_drill(c: Ctx, name: str, keys: list[str]) -> Drill | None:
 
         def row(r: Any) -> list[Any]:
             if hasattr(r, "temperature"):
-                return [_time(r.measured_at), r.entrance.name, _t("reading %(t)s °C") % {"t": r.temperature}, 1]
-            return [_time(r.start), r.entrance.name, _t("tally until %(end)s") % {"end": _time(r.end)}, r.count]
+                return [_time(r.measured_at), r.entrance.name, gettext("reading %(t)s °C") % {"t": r.temperature}, 1]
+            return [_time(r.start), r.entrance.name, gettext("tally until %(end)s") % {"end": _time(r.end)}, r.count]
 
         return Drill([_("time"), _("entrance"), _("record"), _("persons")], Concat(readings, tallies), row,
                      note=_("First readings (a re-measure is the same person), then tallied passes."))
@@ -446,7 +446,7 @@ def drill(ctx: Ctx, code: str) -> tuple[str, Drill]:
             if found is not None:
                 labels = [str(KEY_LABELS.get(k, k)) for k in keys]
                 return " · ".join([str(group.label), name, *labels]), found
-    raise Http404(_t("There is no figure “%(code)s”.") % {"code": code})
+    raise Http404(gettext("There is no figure “%(code)s”.") % {"code": code})
 
 
 def item_names() -> dict[str, str]:

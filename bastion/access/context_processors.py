@@ -17,6 +17,7 @@ NAV: list[tuple[str, Any, str]] = [
     ("ledger:index", _("Funds"), "ledger.view"),
     ("supplies:index", _("Supplies"), "supplies.view"),
     ("care:index", _("Care"), "care.view"),
+    ("reports:index", _("Report"), "reports.view"),
     ("imports:index", _("Import and export"), "imports.view"),
     ("areas:browse", _("Areas"), "area.view"),
     ("orgs:browse", _("Organisations"), "org.view"),

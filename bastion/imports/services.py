@@ -234,6 +234,7 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
     grids = _Grids(scope)
     households: dict[tuple[Any, ...], Household] = {}
     matched_households: set[int] = set()
+    created_households: set[int] = set()
     seen_ids: dict[str, int] = {}
     for row in sheet.rows:
         errors = _RowErrors(sheet, row["_row"])
@@ -292,8 +293,9 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
         transaction.savepoint_commit(savepoint)
         households[address] = household
         if created_household:
+            created_households.add(household.pk)
             out.households_created += 1
-        elif household.pk not in matched_households:
+        elif household.pk not in matched_households and household.pk not in created_households:
             matched_households.add(household.pk)
             out.households_matched += 1
         out.persons_created += created_person

@@ -166,3 +166,20 @@ def test_api_upload_and_confirm(district, worker, client_for):
     done = client.post(f"/api/imports/batches/{batch_id}/confirm").json()
     assert done["status"] == "imported" and Person.objects.count() == 3
     assert client.get("/api/imports/batches").json()["count"] == 2
+
+
+def test_api_unreadable_file_is_a_400_naming_the_file(worker, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(worker).post("/api/imports/households", {"file": SimpleUploadedFile("r.xlsx", b"PK junk")})
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "body.file"
+    assert ImportBatch.objects.count() == 0
+
+
+def test_api_auditor_may_not_upload(district, make_user, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    auditor = make_user("auditor", area=district.district)
+    upload = SimpleUploadedFile("r.xlsx", xlsx(HANT, rows_for(district.grids[0].name)))
+    assert client_for(auditor).post("/api/imports/households", {"file": upload}).status_code == 403

@@ -29,6 +29,7 @@ def test_a_good_file_imports_households_and_residents(district, worker):
     batch = services.batch_upload(scope=resolve_scope(worker), file_name="registry.xlsx", content=content)
     assert batch.status == BatchStatus.READY
     assert (batch.rows, batch.households_created, batch.persons_created) == (3, 2, 3)
+    assert (batch.households_matched, batch.persons_matched) == (0, 0), "two rows of one new household are one"
     assert Household.objects.count() == 0, "the check writes nothing"
     batch = services.batch_confirm(scope=resolve_scope(worker), batch=batch)
     # then the households and residents exist, with the audit trail naming the worker

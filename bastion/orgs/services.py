@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -129,6 +129,10 @@ def org_create(
     return org
 
 
+# Nullable fields org_update may empty (a PATCH with null).
+CLEARABLE = frozenset({"area", "established", "dissolved"})
+
+
 def org_update(
     *,
     scope: Scope,
@@ -140,8 +144,12 @@ def org_update(
     established: dt.date | None = None,
     dissolved: dt.date | None = None,
     covered_areas: Iterable[Area] | None = None,
+    clear: Collection[str] = (),
 ) -> Organization:
+    """Change the fields given (None keeps a value); `clear` names nullable fields to empty."""
     scope.require("org.change", org=org)
+    if set(clear) - CLEARABLE:
+        raise ValueError(f"only {sorted(CLEARABLE)} can be cleared")  # a programming error, not input
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=org.pk)
         before = audit.snapshot(org)
@@ -160,6 +168,8 @@ def org_update(
             org.established = established
         if dissolved is not None:
             org.dissolved = dissolved
+        for name in clear:
+            setattr(org, name, None)
         _check_attributes(kind=org.kind, purpose=org.purpose, channel=org.channel)
         _check_dates(org.established, org.dissolved)
         org.search_key = search_key(org.name, org.channel)

@@ -174,6 +174,8 @@ def person_update(
             warnings = []  # only a newly entered ID number warns
         for key, value in identity.items():
             setattr(person, key, value)
+        if birth_date is None and "birth_date" not in identity:
+            person.birth_date = None  # an explicit None clears it (UNSET keeps it)
         if party_status is not UNSET:
             person.party_status = party_status
         if is_agency_cadre is not UNSET:

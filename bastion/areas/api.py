@@ -17,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from bastion.access.decorators import scoped
 from bastion.areas import selectors, services
 from bastion.areas.models import Area, AreaKind, SiteType
-from bastion.core.apiutil import fields_renamed, parent_id_of, referenced, with_parent_id
+from bastion.core.apiutil import fields_renamed, parent_id_of, patch_data, referenced, with_parent_id
 
 router = Router(tags=["areas"])
 
@@ -62,7 +62,9 @@ def _area(request: HttpRequest, field: str, pk: int | None) -> Area | None:
     return referenced(field, pk, lambda p: selectors.area_get(scope=scope, pk=p))
 
 
-@router.get("/", response=list[AreaOut])
+# Also without/with the trailing slash (hidden from the schema): a redirect would lose a POST body.
+@router.get("", response=list[AreaOut])
+@router.get("/", response=list[AreaOut], include_in_schema=False)
 @scoped("area.view", api=True)
 @paginate(LimitOffsetPagination)
 def list_areas(request: HttpRequest, kind: AreaKind | None = None, parent_id: int | None = None, q: str = "") -> Any:
@@ -76,7 +78,8 @@ def get_area(request: HttpRequest, area_id: int) -> Area:
     return selectors.area_get(scope=request.scope, pk=area_id)  # type: ignore[attr-defined]
 
 
-@router.post("/", response={201: AreaOut})
+@router.post("", response={201: AreaOut})
+@router.post("/", response={201: AreaOut}, include_in_schema=False)
 @scoped("area.change", api=True)
 def create_area(request: HttpRequest, payload: AreaIn) -> Status[Area]:
     with fields_renamed(FIELDS):
@@ -95,10 +98,13 @@ def create_area(request: HttpRequest, payload: AreaIn) -> Status[Area]:
 @router.patch("/{area_id}", response=AreaOut)
 @scoped("area.change", api=True)
 def update_area(request: HttpRequest, area_id: int, payload: AreaPatch) -> Area:
-    """Change the fields given; `parent_id` moves the area. All or nothing: a bad field undoes the move."""
+    """Change the fields given; `parent_id` moves the area. All or nothing: a bad field undoes the move.
+
+    A field left out keeps its value; `code_year: null` clears the year; null on another field is a 422.
+    """
     scope = request.scope  # type: ignore[attr-defined]
     area = selectors.area_get(scope=scope, pk=area_id)
-    data = payload.dict(exclude_unset=True)
+    data = patch_data(payload, nullable={"code_year"})
     with fields_renamed(FIELDS), transaction.atomic():
         if data.get("parent_id") is not None:
             new_parent = _area(request, "parent_id", data["parent_id"])

@@ -5,12 +5,14 @@
 - `referenced` / `referenced_many` look up the objects an id in the body refers to through a
   scoped selector; an unknown id, or one outside the caller's scope, is a 400 naming the field,
   not a 404 of the whole operation.
+- `patch_data` reads a PATCH body: a field left out keeps its value, an explicit null clears a
+  nullable field, and null on any other field is a 422 naming it.
 - `with_parent_id` annotates a treebeard queryset with each node's parent id in the same query.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -19,6 +21,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import Schema
+from ninja.errors import ValidationError as SchemaValidationError
 
 T = TypeVar("T")
 
@@ -66,6 +70,25 @@ def referenced_many(field: str, pks: Iterable[int], fetch: Callable[[int], T]) -
         except Http404:
             raise _unknown(f"{field}.{index}", pk) from None
     return found
+
+
+def patch_data(payload: Schema, *, nullable: Collection[str] = ()) -> dict[str, Any]:
+    """The fields the caller sent (pydantic's "fields set"), with null allowed only where it clears a value."""
+    data = payload.dict(exclude_unset=True)
+    refused = [name for name, value in data.items() if value is None and name not in nullable]
+    if refused:
+        # The same shape as a schema error: 422 with `body.<field>`.
+        raise SchemaValidationError(
+            [
+                {
+                    "loc": ("body", "payload", name),
+                    "msg": _("%(field)s cannot be null; leave it out to keep its value.") % {"field": name},
+                    "type": "null_not_allowed",
+                }
+                for name in refused
+            ]
+        )
+    return data
 
 
 def with_parent_id(qs: QuerySet[Any]) -> QuerySet[Any]:

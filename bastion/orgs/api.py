@@ -13,7 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from bastion.access.decorators import scoped
 from bastion.areas.models import Area
 from bastion.areas.selectors import area_get
-from bastion.core.apiutil import fields_renamed, parent_id_of, referenced, referenced_many, with_parent_id
+from bastion.core.apiutil import fields_renamed, parent_id_of, patch_data, referenced, referenced_many, with_parent_id
 from bastion.orgs import selectors, services
 from bastion.orgs.models import Organization, OrgKind, TemporaryPurpose
 
@@ -21,6 +21,9 @@ router = Router(tags=["organizations"])
 
 # Service field name -> request body field name.
 FIELDS = {"parent": "parent_id", "area": "area_id", "covered_areas": "covered_area_ids"}
+FIELDS_BACK = {body: service for service, body in FIELDS.items()}
+# Fields a PATCH may set to null, clearing them.
+NULLABLE = {"area_id", "established", "dissolved"}
 
 
 class OrganizationOut(Schema):
@@ -96,7 +99,9 @@ def _fresh(request: HttpRequest, org: Organization) -> Organization:
     return selectors.org_get(scope=request.scope, pk=org.pk)  # type: ignore[attr-defined]
 
 
-@router.get("/", response=list[OrganizationOut])
+# Also without/with the trailing slash (hidden from the schema): a redirect would lose a POST body.
+@router.get("", response=list[OrganizationOut])
+@router.get("/", response=list[OrganizationOut], include_in_schema=False)
 @scoped("org.view", api=True)
 @paginate(LimitOffsetPagination)
 def list_organizations(
@@ -117,7 +122,8 @@ def get_organization(request: HttpRequest, org_id: int) -> Organization:
     return selectors.org_get(scope=request.scope, pk=org_id)  # type: ignore[attr-defined]
 
 
-@router.post("/", response={201: OrganizationOut})
+@router.post("", response={201: OrganizationOut})
+@router.post("/", response={201: OrganizationOut}, include_in_schema=False)
 @scoped("org.change", api=True)
 def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
     with fields_renamed(FIELDS):
@@ -145,10 +151,14 @@ def create_organization(request: HttpRequest, payload: OrganizationIn) -> Status
 @router.patch("/{org_id}", response=OrganizationOut)
 @scoped("org.change", api=True)
 def update_organization(request: HttpRequest, org_id: int, payload: OrganizationPatch) -> Organization:
-    """Change the fields given (a field left out, or null, keeps its value). All or nothing."""
+    """Change the fields given. All or nothing.
+
+    A field left out keeps its value; null clears `area_id`, `established` or `dissolved`; null on
+    another field is a 422 naming it.
+    """
     scope = request.scope  # type: ignore[attr-defined]
     org = selectors.org_get(scope=scope, pk=org_id)
-    data = payload.dict(exclude_unset=True)
+    data = patch_data(payload, nullable=NULLABLE)
     with fields_renamed(FIELDS), transaction.atomic():
         if data.get("parent_id") is not None:
             new_parent = _org(request, "parent_id", data["parent_id"])
@@ -165,6 +175,7 @@ def update_organization(request: HttpRequest, org_id: int, payload: Organization
                 established=data.get("established"),
                 dissolved=data.get("dissolved"),
                 covered_areas=None if covered is None else _areas(request, "covered_area_ids", covered),
+                clear={FIELDS_BACK.get(k, k) for k, v in data.items() if v is None},
             )
     return _fresh(request, org)
 

@@ -17,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from bastion.access.decorators import scoped
 from bastion.areas.models import Area
 from bastion.areas.selectors import area_get
-from bastion.core.apiutil import fields_renamed, referenced
+from bastion.core.apiutil import fields_renamed, patch_data, referenced
 from bastion.orgs.models import Organization
 from bastion.orgs.selectors import org_get
 from bastion.people import selectors, services
@@ -138,7 +138,9 @@ def _org(request: HttpRequest, field: str, pk: int | None) -> Organization | Non
 # -- persons ----------------------------------------------------------------------------
 
 
+# Also without/with the trailing slash (hidden from the schema): a redirect would lose a POST body.
 @router.get("/persons", response=list[PersonOut])
+@router.get("/persons/", response=list[PersonOut], include_in_schema=False)
 @scoped("person.view", api=True)
 @paginate(LimitOffsetPagination)
 def list_persons(request: HttpRequest, q: str = "", area_id: int | None = None) -> Any:
@@ -153,6 +155,7 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 
 
 @router.post("/persons", response={201: PersonWritten})
+@router.post("/persons/", response={201: PersonWritten}, include_in_schema=False)
 @scoped("person.change", api=True)
 def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     with fields_renamed(FIELDS):
@@ -174,11 +177,17 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
 @router.patch("/persons/{person_id}", response=PersonWritten)
 @scoped("person.change", api=True)
 def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
-    """Change the fields given; a field left out keeps its value."""
+    """Change the fields given; a field left out keeps its value.
+
+    Null clears `birth_date` and `id_number` (like an empty string), and `area_id` for those who may
+    register a person without an area; null on another field is a 422 naming it.
+    """
     scope = request.scope  # type: ignore[attr-defined]
     person = selectors.person_get(scope=scope, pk=person_id)
-    data = payload.dict(exclude_unset=True)
-    changes: dict[str, Any] = {k: v for k, v in data.items() if k != "area_id" and v is not None}
+    data = patch_data(payload, nullable={"area_id", "birth_date", "id_number"})
+    changes: dict[str, Any] = {k: v for k, v in data.items() if k != "area_id"}
+    if "id_number" in changes and changes["id_number"] is None:
+        changes["id_number"] = ""
     if "area_id" in data:
         changes["area"] = _area(request, "area_id", data["area_id"])
     with fields_renamed(FIELDS):
@@ -198,6 +207,7 @@ def reveal_person(request: HttpRequest, person_id: int) -> dict[str, str]:
 
 
 @router.get("/memberships", response=list[MembershipOut], tags=["memberships"])
+@router.get("/memberships/", response=list[MembershipOut], tags=["memberships"], include_in_schema=False)
 @scoped("membership.view", api=True)
 @paginate(LimitOffsetPagination)
 def list_memberships(
@@ -220,6 +230,7 @@ def get_membership(request: HttpRequest, membership_id: int) -> Membership:
 
 
 @router.post("/memberships", response={201: MembershipOut}, tags=["memberships"])
+@router.post("/memberships/", response={201: MembershipOut}, tags=["memberships"], include_in_schema=False)
 @scoped("membership.change", api=True)
 def create_membership(request: HttpRequest, payload: MembershipIn) -> Status[Membership]:
     """Add a person to an organisation. Joining a temporary branch does not end other memberships."""

@@ -35,7 +35,7 @@ def test_a_token_acts_with_its_users_scope(district, make_user):
     _token, raw = token_create(user=user, name="phone")
 
     # When the token lists areas and asks who it is
-    areas = bearer(raw).get("/api/areas/").json()
+    areas = bearer(raw).get("/api/areas").json()
     me = bearer(raw).get("/api/access/me").json()
 
     # Then it sees the volunteer's grid only, as the volunteer

@@ -31,7 +31,7 @@ def fields(response) -> list[str]:
 def test_list_children_with_parent_ids(district, make_user):
     client = token_client(make_user("street_officer", area=district.streets[0]))
 
-    body = client.get("/api/areas/", {"parent_id": district.communities[0].pk}).json()
+    body = client.get("/api/areas", {"parent_id": district.communities[0].pk}).json()
 
     assert body["count"] == 2
     assert {a["id"] for a in body["items"]} == {district.grid(0, 0, 0).pk, district.grid(0, 0, 1).pk}
@@ -41,7 +41,7 @@ def test_list_children_with_parent_ids(district, make_user):
 def test_grid_volunteer_sees_only_their_grid(district, make_user):
     client = token_client(make_user("member", area=district.grid(0, 0, 0)))
 
-    body = client.get("/api/areas/").json()
+    body = client.get("/api/areas").json()
 
     assert [a["id"] for a in body["items"]] == [district.grid(0, 0, 0).pk]
     assert client.get(f"/api/areas/{district.grid(0, 0, 1).pk}").status_code == 404
@@ -51,7 +51,7 @@ def test_community_worker_adds_a_grid_and_it_is_audited(district, make_user):
     user = make_user("community_worker", area=district.communities[0])
     client = token_client(user)
 
-    response = post(client, "/api/areas/", {"name": "仰口路社區第3網格", "kind": "grid",
+    response = post(client, "/api/areas", {"name": "仰口路社區第3網格", "kind": "grid",
                                             "parent_id": district.communities[0].pk})
 
     assert response.status_code == 201, response.content
@@ -78,7 +78,7 @@ def test_bad_area_input_names_the_field_and_writes_nothing(district, make_user):
         "empty name": ({"name": "", "kind": "grid", "parent_id": district.communities[0].pk}, 422, ["body.name"]),
     }
     for name, (payload, status, expected) in cases.items():
-        response = post(client, "/api/areas/", payload)
+        response = post(client, "/api/areas", payload)
         assert (response.status_code, fields(response)) == (status, expected), name
 
     assert Area.objects.count() == count
@@ -124,8 +124,8 @@ def test_move_a_grid_to_another_community(district, make_user):
 def test_auditor_may_read_but_not_write_areas(district, make_user):
     client = token_client(make_user("auditor", area=district.district))
 
-    assert client.get("/api/areas/").json()["count"] == Area.objects.count()
-    response = post(client, "/api/areas/", {"name": "x", "kind": "grid", "parent_id": district.communities[0].pk})
+    assert client.get("/api/areas").json()["count"] == Area.objects.count()
+    response = post(client, "/api/areas", {"name": "x", "kind": "grid", "parent_id": district.communities[0].pk})
     assert response.status_code == 403
     assert client.delete(f"/api/areas/{district.grid(0, 0, 0).pk}").status_code == 403
 
@@ -150,3 +150,26 @@ def test_deleting_an_area_still_in_use_is_refused(district, make_user):
     assert not AuditEvent.objects.filter(verb="area.delete", object_id=str(district.grid(0, 0, 0).pk)).exists()
     assert unused.status_code == 204
     assert not Area.objects.filter(pk=empty.pk).exists()
+
+
+def test_list_and_create_answer_with_and_without_a_trailing_slash(district, make_user):
+    client = token_client(make_user("community_worker", area=district.communities[0]))
+    assert client.get("/api/areas").json()["count"] == client.get("/api/areas/").json()["count"] == 3
+    for url in ("/api/areas", "/api/areas/"):
+        body = {"name": f"第9網格{url[-1]}", "kind": "grid", "parent_id": district.communities[0].pk}
+        created = post(client, url, body)
+        assert created.status_code == 201, created.content
+    assert Area.objects.filter(name__startswith="第9網格").count() == 2
+
+
+def test_patch_absent_fields_are_kept_and_null_name_is_a_422(district, make_user):
+    client = token_client(make_user("street_officer", area=district.streets[0]))
+    community = district.communities[0]
+    renamed = patch(client, f"/api/areas/{community.pk}", {"name": "仰口社區"})
+    assert renamed.status_code == 200, renamed.content
+    community.refresh_from_db()
+    assert community.name == "仰口社區" and community.code == "370202001001" and community.code_year == 2020
+    refused = patch(client, f"/api/areas/{community.pk}", {"name": None})
+    assert refused.status_code == 422 and fields(refused) == ["body.name"]
+    community.refresh_from_db()
+    assert community.name == "仰口社區"

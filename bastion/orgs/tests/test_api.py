@@ -35,7 +35,7 @@ def committee_of(district, community: int) -> Organization:
 def test_grid_volunteer_sees_only_the_branch_covering_their_grid(district, make_user):
     client = token_client(make_user("member", area=district.grid(0, 0, 0)))
 
-    body = client.get("/api/organizations/").json()
+    body = client.get("/api/organizations").json()
 
     assert [o["id"] for o in body["items"]] == [district.pioneer_branches[0].pk]
     assert body["items"][0]["covered_area_ids"] == [district.grid(0, 0, 0).pk]
@@ -46,10 +46,10 @@ def test_list_filters_by_kind_purpose_parent_and_text(district, make_user):
     client = token_client(make_user("district_admin", area=district.district))
     committee = committee_of(district, 0)
 
-    by_kind = client.get("/api/organizations/", {"kind": "community_committee"}).json()
-    by_purpose = client.get("/api/organizations/", {"purpose": "grid_pioneer", "limit": 2}).json()
-    by_parent = client.get("/api/organizations/", {"parent_id": committee.pk}).json()
-    by_text = client.get("/api/organizations/", {"q": "团岛"}).json()  # simplified finds 團島
+    by_kind = client.get("/api/organizations", {"kind": "community_committee"}).json()
+    by_purpose = client.get("/api/organizations", {"purpose": "grid_pioneer", "limit": 2}).json()
+    by_parent = client.get("/api/organizations", {"parent_id": committee.pk}).json()
+    by_text = client.get("/api/organizations", {"q": "团岛"}).json()  # simplified finds 團島
 
     assert by_kind["count"] == 4
     assert by_purpose["count"] == 8
@@ -62,7 +62,7 @@ def test_list_filters_by_kind_purpose_parent_and_text(district, make_user):
 def test_unknown_parent_filter_names_the_query_field(district, make_user):
     client = token_client(make_user("district_admin", area=district.district))
 
-    response = client.get("/api/organizations/", {"parent_id": 999999})
+    response = client.get("/api/organizations", {"parent_id": 999999})
 
     assert response.status_code == 400
     assert fields(response) == ["query.parent_id"]
@@ -73,7 +73,7 @@ def test_community_worker_creates_a_pioneer_branch_and_it_is_audited(district, m
     client = token_client(user)
     committee = committee_of(district, 0)
 
-    response = post(client, "/api/organizations/", {
+    response = post(client, "/api/organizations", {
         "name": "仰口路社區突擊隊臨時黨支部", "kind": "temporary_branch", "purpose": "grid_pioneer",
         "parent_id": committee.pk, "area_id": district.communities[0].pk,
         "covered_area_ids": [district.grid(0, 0, 0).pk, district.grid(0, 0, 1).pk], "established": "2020-01-28",
@@ -91,7 +91,7 @@ def test_a_new_organisation_sits_where_its_parent_does_and_its_creator_sees_it(d
     # Given a community worker adding an online branch without saying where it sits
     client = token_client(make_user("community_worker", area=district.communities[0]))
 
-    response = post(client, "/api/organizations/", {
+    response = post(client, "/api/organizations", {
         "name": "仰口路社區線上黨支部", "kind": "online_branch", "channel": "仰口路黨員微信群",
         "parent_id": committee_of(district, 0).pk,
     })
@@ -124,7 +124,7 @@ def test_bad_organisation_input_names_the_field_and_writes_nothing(district, mak
                                     ["body.covered_area_ids.1"]),
     }
     for name, (payload, status, expected) in cases.items():
-        response = post(client, "/api/organizations/", payload)
+        response = post(client, "/api/organizations", payload)
         assert (response.status_code, fields(response)) == (status, expected), name
 
     assert Organization.objects.count() == count
@@ -218,11 +218,11 @@ def test_organisation_list_queries_do_not_grow_with_the_rows(district, make_user
     from bastion.orgs.services import org_create
 
     client = token_client(make_user("district_admin", area=district.district))
-    client.get("/api/organizations/")  # the token's last use is written once; measure after that
+    client.get("/api/organizations")  # the token's last use is written once; measure after that
 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/api/organizations/").status_code == 200
+            assert client.get("/api/organizations").status_code == 200
         return len(ctx.captured_queries)
 
     few = count()
@@ -232,3 +232,40 @@ def test_organisation_list_queries_do_not_grow_with_the_rows(district, make_user
                    covered_areas=[district.grid(0, 0, 0)])
 
     assert count() == few
+
+
+def test_list_and_create_answer_with_and_without_a_trailing_slash(district, make_user):
+    client = token_client(make_user("district_admin", area=district.district))
+    assert client.get("/api/organizations").json()["count"] == client.get("/api/organizations/").json()["count"]
+    parent = committee_of(district, 0)
+    for url in ("/api/organizations", "/api/organizations/"):
+        created = post(client, url, {"name": f"突擊隊{url[-1]}", "kind": "temporary_branch",
+                                     "purpose": "assault_team", "parent_id": parent.pk})
+        assert created.status_code == 201, created.content
+    assert Organization.objects.filter(name__startswith="突擊隊").count() == 2
+
+
+def test_patch_null_clears_a_date_and_absent_fields_are_kept(district, make_user):
+    import datetime as dt
+
+    branch = district.pioneer_branches[0]
+    Organization.objects.filter(pk=branch.pk).update(established=dt.date(2020, 2, 1))
+    client = token_client(make_user("community_worker", area=district.communities[0]))
+    response = patch(client, f"/api/organizations/{branch.pk}", {"established": None})
+    assert response.status_code == 200, response.content
+    branch.refresh_from_db()
+    assert branch.established is None
+    assert branch.name == district.pioneer_branches[0].name and branch.area_id == district.communities[0].pk
+    assert [a.pk for a in branch.covered_areas.all()] == [district.grid(0, 0, 0).pk]
+
+
+def test_patch_null_on_a_field_that_cannot_be_empty_is_a_422_naming_it(district, make_user):
+    branch = district.pioneer_branches[0]
+    client = token_client(make_user("community_worker", area=district.communities[0]))
+    for field in ("name", "covered_area_ids", "parent_id"):
+        response = patch(client, f"/api/organizations/{branch.pk}", {field: None})
+        assert response.status_code == 422, field
+        assert fields(response) == [f"body.{field}"]
+    branch.refresh_from_db()
+    assert branch.name == district.pioneer_branches[0].name
+    assert not AuditEvent.objects.filter(verb="organization.update").exists()

@@ -361,3 +361,44 @@ def test_list_queries_do_not_grow_with_the_rows(district, make_user):
 
     # Then the same number of queries serves them
     assert many == few
+
+
+def test_list_and_create_answer_with_and_without_a_trailing_slash(district, residents, make_user):
+    # A redirect would lose a POST body, so both spellings answer directly.
+    client = token_client(make_user("community_worker", area=district.communities[0]))
+    assert client.get("/api/persons").json()["count"] == client.get("/api/persons/").json()["count"] == 2
+    assert client.get("/api/memberships/").status_code == 200
+    for url in ("/api/persons", "/api/persons/"):
+        created = post(client, url, {"name": f"新人{url[-1]}", "area_id": district.grid(0, 0, 0).pk})
+        assert created.status_code == 201, created.content
+    assert Person.objects.filter(name__startswith="新人").count() == 2
+
+
+def test_patch_null_clears_a_nullable_field_and_absent_keeps_it(district, make_user):
+    # Given a person without an ID number whose birth date and phone are recorded
+    import datetime as dt
+
+    person = person_create(
+        scope=system_scope(), name="趙六", area=district.grid(0, 0, 0), birth_date=dt.date(1970, 5, 1), phone=PHONE
+    )
+    client = token_client(make_user("grid_secretary", area=district.grid(0, 0, 0)))
+    # When a PATCH sends birth_date: null and leaves the phone out
+    response = patch(client, f"/api/persons/{person.pk}", {"birth_date": None})
+    # Then the birth date is cleared and the phone kept
+    assert response.status_code == 200, response.content
+    person.refresh_from_db()
+    assert person.birth_date is None and person.phone == "+86" + PHONE
+    assert AuditEvent.objects.get(verb="person.update", object_id=str(person.pk)).diff["birth_date"] == [
+        "1970-05-01", None,
+    ]
+
+
+def test_patch_null_on_a_field_that_cannot_be_empty_is_a_422_naming_it(district, residents, make_user):
+    client = token_client(make_user("grid_secretary", area=district.grid(0, 0, 0)))
+    person = residents["mine"]
+    response = patch(client, f"/api/persons/{person.pk}", {"name": None, "phone": "13987654321"})
+    assert response.status_code == 422
+    assert fields(response) == ["body.name"]
+    person.refresh_from_db()
+    assert person.name == "竇秀珍" and person.phone == "+86" + PHONE
+    assert not AuditEvent.objects.filter(verb="person.update").exists()

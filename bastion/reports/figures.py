@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
@@ -46,7 +47,7 @@ class Ctx:
     period: Period
 
     @property
-    def span(self) -> dict[str, dt.date]:
+    def span(self) -> dict[str, Any]:
         return {"period_start": self.period.start, "period_end": self.period.end}
 
 
@@ -301,6 +302,20 @@ def _site_drill(c: Ctx, name: str, keys: list[str]) -> Drill | None:
 
         return Drill([_("time"), _("entrance"), _("record"), _("persons")], Concat(readings, tallies), row,
                      note=_("First readings (a re-measure is the same person), then tallied passes."))
+    if key in ("fevers", "referrals"):
+        tz = timezone.get_current_timezone()
+        lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+        hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        if key == "fevers":
+            fevers = checkpoints.reading_list(scope=c.scope, site=site, fevers_only=True).filter(
+                remeasure_of__isnull=True, measured_at__gte=lo, measured_at__lt=hi
+            )
+            return Drill([_("time"), _("entrance"), _("temperature")], fevers,
+                         lambda r: [_time(r.measured_at), r.entrance.name, f"{r.temperature} °C"])
+        referrals = checkpoints.referral_list(scope=c.scope, site=site).filter(referred_at__gte=lo, referred_at__lt=hi)
+        # The traveller's ID and phone stay on the referral's own page, behind its permission.
+        return Drill([_("time"), _("entrance"), _("name"), _("outcome")], referrals,
+                     lambda r: [_time(r.referred_at), r.entrance.name, r.traveller_name, r.get_outcome_display()])
     if key == "longest_continuous_duty_hours":
         rows = checkpoints.longest_duty_per_member(scope=c.scope, site=site, start=start, end=end)
         return Drill(
@@ -333,11 +348,11 @@ def _street_drill(c: Ctx, name: str, keys: list[str]) -> Drill | None:
             note=_("Distributions of what the street bought; the figure counts the distinct recipients."),
         )
     if len(keys) == 2:
-        rows = supplies.purchase_list(scope=c.scope).filter(
+        lots = supplies.purchase_list(scope=c.scope).filter(
             organization=street, item__code=keys[0], payment__reversed_by__isnull=True, date__gte=start, date__lte=end
         ).order_by("date", "pk")
         return Drill(
-            [_("date"), _("item"), _("containers"), _("quantity"), _("yuan"), _("supplier")], rows,
+            [_("date"), _("item"), _("containers"), _("quantity"), _("yuan"), _("supplier")], lots,
             lambda p: [_day(p.date), p.item.name, p.containers, f"{p.quantity:.2f}", f"{p.amount:.2f}", p.supplier],
         )
     return None
@@ -405,7 +420,7 @@ def rows(figures: dict[str, Any], item_names: dict[str, str] | None = None) -> l
             for keys, value in _leaves(sub):
                 labels = [str(KEY_LABELS.get(k, names.get(k, k))) for k in keys]
                 kind = group.kinds.get(keys[-1], COUNT)
-                drillable = keys[-1] not in ("fevers", "referrals")
+                drillable = True
                 out.append(Row(".".join([group.code, name, *keys]), " · ".join([str(group.label), name, *labels]),
                                kind, value, drillable))
     return out

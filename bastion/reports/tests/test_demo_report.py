@@ -129,6 +129,10 @@ def test_the_records_behind_the_station_and_the_funds_add_up_to_their_figures(de
     report = report_build(scope=system_scope(), area="370202", **PERIOD)
     _label, times = drill(report.ctx, "checkpoints.sites.青島火車站.person_times")
     assert sum(row[3] for row in map(times.cells, times.rows[0:len(times.rows)])) == 8674
+    station = report.figures["checkpoints.sites"]["青島火車站"]
+    for key in ("fevers", "referrals", "team_members", "entrances"):
+        _label, records = drill(report.ctx, f"checkpoints.sites.青島火車站.{key}")
+        assert records.rows.count() == station[key], key
     _label, funds = drill(report.ctx, "funds.allocated")
     assert sum(Decimal(funds.cells(t)[3]) for t in funds.rows) == Decimal("300000.00")
     _label, secretaries = drill(report.ctx, "branches.temporary.grid_pioneer.agency_cadre_secretary_share")

@@ -183,3 +183,14 @@ def test_api_auditor_may_not_upload(district, make_user, client_for):
     auditor = make_user("auditor", area=district.district)
     upload = SimpleUploadedFile("r.xlsx", xlsx(HANT, rows_for(district.grids[0].name)))
     assert client_for(auditor).post("/api/imports/households", {"file": upload}).status_code == 403
+
+
+def test_export_query_count_does_not_grow_with_households(district, worker, client_for, django_assert_max_num_queries):
+    # given twenty households with a resident each
+    for n in range(20):
+        make_resident(make_household(district.grids[1], street="秀湛路3號", room=f"{n + 1:03d}"), name=f"居民{n}")
+    client = client_for(worker)
+    # then the export reads them in a handful of queries, not one per household
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("imports:export"))
+    assert len(_export_rows(response)) == 21

@@ -11,6 +11,7 @@ from django.utils import translation
 from bastion.access.models import Grant, Role, User
 from bastion.access.scope import system_scope
 from bastion.access.services import grant_create, grant_revoke, user_password_reset
+from bastion.access.tokens import token_create
 from bastion.areas.selectors import area_list
 from bastion.core.models import AuditEvent
 from bastion.people.services import person_create
@@ -158,6 +159,7 @@ def test_deactivated_users_cannot_sign_in_and_can_be_reactivated(district, make_
     officer = client_for(_officer(district, make_user))
     target = make_user("member", area=district.grid(0, 0, 0))
     session = client_for(target)
+    _token, raw = token_create(user=target, name="體溫槍")
     officer.post(reverse("access:user-active", args=[target.pk]), {"active": "0"})
     target.refresh_from_db()
     assert not target.is_active
@@ -165,6 +167,7 @@ def test_deactivated_users_cannot_sign_in_and_can_be_reactivated(district, make_
     signin = Client().post(reverse("access:login"), {"username": target.username, "password": "correct horse battery"})
     assert signin.status_code == 200 and signin.context["form"].errors
     assert session.get(reverse("access:home")).status_code == 302  # the open session ends too
+    assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/persons").status_code == 401
     officer.post(reverse("access:user-active", args=[target.pk]), {"active": "1"})
     assert Client().login(username=target.username, password="correct horse battery")
     verbs = set(AuditEvent.objects.filter(object_type="access.user").values_list("verb", flat=True))
@@ -214,3 +217,22 @@ def test_an_account_for_a_person_outside_scope_is_refused(district, make_user, c
     response = officer.post(reverse("access:user-create"), {"person": far.pk, "username": "lisi", "password": PASSWORD})
     assert response.status_code == 404
     assert not User.objects.filter(username="lisi").exists()
+
+
+def test_the_accounts_list_queries_do_not_grow_with_the_rows(district, make_user, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = client_for(_officer(district, make_user))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert officer.get(reverse("access:users")).status_code == 200
+        return len(ctx.captured_queries)
+
+    make_user("member", area=district.grid(0, 0, 0))
+    few = count()
+    for i in range(6):
+        user = make_user("member", area=district.grid(0, i % 2, 0))
+        Grant.objects.create(user=user, role="grid_secretary", organization=district.pioneer_branches[0])
+    assert count() == few

@@ -219,7 +219,9 @@ def case_payment_reverse(*, scope: Scope, case: Case, date: dt.date, reason: str
     """
     with transaction.atomic():
         # The case first, then (inside the ledger) the transaction and the accounts: the order case_pay uses.
-        case = Case.objects.select_for_update().select_related("account__organization", "payment").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("account__organization", "payment").get(
+            pk=case.pk
+        )
         if case.status != CaseStatus.PAID or case.payment is None or case.account is None:
             raise ValidationError({"case": _("This case has not been paid; there is no payment to reverse.")})
         scope.require("care.change", org=case.account.organization)

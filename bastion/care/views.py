@@ -49,8 +49,9 @@ def policy(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Measure %(name)s added.") % {"name": m.name})
             else:
                 purpose = None
-                if request.POST.get("purpose"):
-                    purpose = Purpose.objects.filter(pk=request.POST.get("purpose")).first()
+                purpose_id = request.POST.get("purpose") or ""
+                if purpose_id:
+                    purpose = Purpose.objects.filter(pk=purpose_id if purpose_id.isdigit() else 0).first()
                     if purpose is None:
                         raise ValidationError({"purpose": _("Choose a purpose from the list.")})
                 situation = services.situation_create(

@@ -358,7 +358,8 @@ def transaction_owner(txn: Transaction) -> models.Model | None:
     Found through the reverse one-to-one relations, so the ledger does not import the apps above it.
     """
     for rel in Transaction._meta.related_objects:
-        if rel.one_to_one and rel.related_model._meta.app_label != Transaction._meta.app_label:
+        model = rel.related_model
+        if rel.one_to_one and not isinstance(model, str) and model._meta.app_label != Transaction._meta.app_label:
             try:
                 return getattr(txn, rel.get_accessor_name() or "")  # type: ignore[no-any-return]
             except ObjectDoesNotExist:

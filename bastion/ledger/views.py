@@ -86,7 +86,7 @@ def transaction(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ledger/transaction.html", {
         "txn": txn, "entries": entries, "reversal": reversed_by, "errors": errors, "owner": owner,
         "owner_kind": owner._meta.verbose_name if owner is not None else "",
-        "owner_url": owner.get_absolute_url() if hasattr(owner, "get_absolute_url") else "",
+        "owner_url": owner.get_absolute_url() if owner is not None and hasattr(owner, "get_absolute_url") else "",
     })
 
 

@@ -81,6 +81,19 @@ def distribution_list(
     return qs.order_by("-date", "-pk")
 
 
+def street_distribution_list(
+    *, scope: Scope, street: Organization, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Distribution]:
+    """What a street itself handed over from its purchases (the records behind its "recipients" figure);
+    onward hops by the recipients are not the street's."""
+    qs = distribution_list(scope=scope).filter(purchase__organization=street, source__isnull=True)
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    return qs
+
+
 def distribution_get(*, scope: Scope, pk: int) -> Distribution:
     return get_object_or_404(distribution_list(scope=scope), pk=pk)
 
@@ -278,13 +291,11 @@ def street_figures(
     """
     purchases = purchase_list(scope=scope).filter(organization=street, payment__reversed_by__isnull=True)
     # Only what the street itself handed over: onward hops of the same supplies are not counted again.
-    distributions = distribution_list(scope=scope).filter(purchase__organization=street, source__isnull=True)
+    distributions = street_distribution_list(scope=scope, street=street, start=start, end=end)
     if start:
         purchases = purchases.filter(date__gte=start)
-        distributions = distributions.filter(date__gte=start)
     if end:
         purchases = purchases.filter(date__lte=end)
-        distributions = distributions.filter(date__lte=end)
     figures: dict[str, Any] = {}
     rows = purchases.values("item__code", "item__dimension").annotate(c=Sum("containers"), q=Sum("quantity"))
     for row in rows.order_by("item__code"):

@@ -169,10 +169,10 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "receive":
-                received = services.distribution_receive(scope=scope, distribution=d)
+                taken = services.distribution_receive(scope=scope, distribution=d)
                 messages.success(request, _("The supplies are now in the stock of %(location)s.")
-                                 % {"location": received.location.name})
-                return redirect("supplies:lot", received.pk)
+                                 % {"location": taken.location.name})
+                return redirect("supplies:lot", taken.pk)
             d = services.distribution_sign(scope=scope, distribution=d,
                                            signer_name=request.POST.get("signer_name", ""))
         except ValidationError as exc:
@@ -180,7 +180,7 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The signature was recorded."))
             return redirect("supplies:distribution", d.pk)
-    received = getattr(d, "received_lot", None) if hasattr(d, "received_lot") else None
+    received: ReceivedLot | None = d.received_lot if hasattr(d, "received_lot") else None
     can_receive = (d.signed and received is None and _can_change(scope, d.recipient)
                    and services.receiving_location(d.recipient) is not None)
     return render(request, "supplies/distribution.html", {

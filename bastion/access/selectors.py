@@ -25,21 +25,22 @@ def _grants_in_scope(scope: Scope, perm: str) -> QuerySet[Grant]:
     )
 
 
+def _users_in_scope(scope: Scope, perm: str) -> QuerySet[User]:
+    from bastion.people.models import Person
+
+    if not scope.has(perm):
+        return User.objects.none()
+    persons = Person.objects.filter(scope.person_visible_q(perm)).values("pk")
+    return User.objects.filter(
+        Q(person__in=persons) | Q(pk__in=_grants_in_scope(scope, perm).values("user_id")), is_superuser=False
+    )
+
+
 def user_list(*, scope: Scope, query: str = "") -> QuerySet[User]:
     """Accounts the scope may see on the accounts pages: of a person in scope, or holding a grant in scope."""
     from bastion.core.text import normalise_query
-    from bastion.people.models import Person
 
-    perm = "grant.change"
-    qs = User.objects.all()
-    if not scope.unrestricted:
-        if not scope.has(perm):
-            return qs.none()
-        persons = Person.objects.filter(scope.person_visible_q(perm)).values("pk")
-        qs = qs.filter(
-            Q(person__in=persons) | Q(pk__in=_grants_in_scope(scope, perm).values("user_id")),
-            is_superuser=False,
-        )
+    qs = User.objects.all() if scope.unrestricted else _users_in_scope(scope, "grant.change")
     if query:
         term = normalise_query(query)
         qs = qs.filter(Q(username__icontains=query.strip()) | Q(person__search_key__contains=term))
@@ -83,6 +84,8 @@ def _visible_ids(scope: Scope) -> dict[str, QuerySet[Any]]:
         "orgs.organization": ids(orgs),
         "people.person": ids(Person.objects.filter(scope.person_visible_q("audit.view"))),
         "people.membership": ids(Membership.objects.filter(organization__in=orgs.values("pk"))),
+        "access.user": ids(_users_in_scope(scope, "audit.view")),
+        "access.grant": ids(_grants_in_scope(scope, "audit.view")),
     }
 
 

@@ -236,3 +236,13 @@ def test_the_accounts_list_queries_do_not_grow_with_the_rows(district, make_user
         user = make_user("member", area=district.grid(0, i % 2, 0))
         Grant.objects.create(user=user, role="grid_secretary", organization=district.pioneer_branches[0])
     assert count() == few
+
+
+def test_account_changes_show_in_the_audit_log_of_those_who_read_it_there(district, make_user, client_for):
+    officer = client_for(_officer(district, make_user))
+    near = person_create(scope=system_scope(), name="竇秀珍", area=district.grid(0, 0, 0))
+    officer.post(reverse("access:user-create"), {"person": near.pk, "username": "douxz", "password": PASSWORD})
+    auditor = client_for(make_user("auditor", area=district.communities[0]))
+    assert "douxz" in auditor.get(reverse("access:audit"), {"verb": "user."}).content.decode()
+    outsider = client_for(make_user("auditor", area=district.communities[3]))
+    assert "douxz" not in outsider.get(reverse("access:audit"), {"verb": "user."}).content.decode()

@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from bastion.access.models import User
 from bastion.access.scope import resolve_scope, system_scope
 from bastion.areas.models import Area
+from bastion.core.models import AuditEvent
 from bastion.orglife.models import Activity
 from bastion.orgs.models import Organization
 from bastion.people.models import Person
@@ -212,6 +213,10 @@ def test_export_needs_the_export_permission(demo):
     assert "checkpoints.sites.青島火車站.person_times" in text and ",8674" in text
     xlsx = client_of("district_admin").get(f"/reports/export.xlsx?{QUERY}")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    # every export is audited, with its format and period
+    events = AuditEvent.objects.filter(verb="report.export").order_by("pk")
+    assert [e.diff["format"] for e in events] == ["csv", "xlsx"]
+    assert events[0].diff["from"] == "2020-01-24" and events[0].actor.username == "district_admin"
     # an auditor reads the report but may not export it, and is offered no export link
     auditor = client_of("auditor")
     assert auditor.get(f"/reports/?{QUERY}").status_code == 200

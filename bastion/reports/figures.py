@@ -339,9 +339,10 @@ def _street_drill(c: Ctx, name: str, keys: list[str]) -> Drill | None:
         return None
     start, end = c.period.start, c.period.end
     if keys == ["recipients"]:
-        rows = supplies.distribution_list(scope=c.scope).filter(
-            purchase__organization=street, date__gte=start, date__lte=end
-        ).order_by("recipient__name", "date", "pk")
+        # The street's own hand-overs only: onward hops by its recipients are not its recipients.
+        rows = supplies.street_distribution_list(scope=c.scope, street=street, start=start, end=end).order_by(
+            "recipient__name", "date", "pk"
+        )
         return Drill(
             [_("date"), _("recipient"), _("item"), _("containers"), _("signed by")], rows,
             lambda d: [_day(d.date), d.recipient.name, d.purchase.item.name, d.containers, d.signer_name],

@@ -244,6 +244,20 @@ def pay_case(request: HttpRequest, case_id: int, payload: PayIn) -> Case:
     return services.case_pay(scope=scope, case=case, account=account, date=payload.date)
 
 
+class ReverseIn(Schema):
+    date: dt.date
+    reason: str
+
+
+@router.post("/cases/{case_id}/payment/reverse", response=CaseOut)
+@scoped("care.change", api=True)
+def reverse_payment(request: HttpRequest, case_id: int, payload: ReverseIn) -> Case:
+    """Reverse a case's payment: the money goes back and the case is approved and unpaid again."""
+    scope = _scope(request)
+    case = selectors.case_get(scope=scope, pk=case_id)
+    return services.case_payment_reverse(scope=scope, case=case, date=payload.date, reason=payload.reason)
+
+
 def _cadre(request: HttpRequest, person_id: int) -> Person:
     return get_object_or_404(Person.objects.filter(_scope(request).person_visible_q("care.view")), pk=person_id)
 

@@ -213,6 +213,22 @@ def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, Item]:
                                      dimension=payload.dimension)
 
 
+class ContainerIn(Schema):
+    name: str
+    holds: str
+    unit: str
+
+
+@router.post("/items/{item_id}/containers", response={201: ContainerOut})
+@scoped("supplies.change", api=True)
+def create_container(request: HttpRequest, item_id: int, payload: ContainerIn) -> tuple[int, dict[str, Any]]:
+    """Add a container of an item: what one holds, in a unit of the item's dimension (stored in the base unit)."""
+    item = get_object_or_404(Item, pk=item_id)
+    c = services.container_ensure(scope=request.scope, item=item, name=payload.name, holds=payload.holds,  # type: ignore[attr-defined]
+                                  unit=payload.unit)
+    return 201, {"id": c.pk, "name": c.name, "holds": str(c.holds)}
+
+
 @router.get("/locations", response=list[LocationOut])
 @scoped("supplies.view", api=True)
 @paginate(LimitOffsetPagination)
@@ -263,6 +279,20 @@ def create_purchase(request: HttpRequest, payload: PurchaseIn) -> tuple[int, Pur
         containers=payload.containers, amount=payload.amount, account=account, purpose=purpose,
         location=location, date=payload.date, supplier=payload.supplier,
     )
+
+
+class ReverseIn(Schema):
+    date: dt.date
+    reason: str
+
+
+@router.post("/purchases/{purchase_id}/reverse", response=PurchaseOut)
+@scoped("supplies.change", api=True)
+def reverse_purchase(request: HttpRequest, purchase_id: int, payload: ReverseIn) -> Purchase:
+    """Reverse a purchase: the money goes back and the lot leaves the stock; refused once any was distributed."""
+    scope = request.scope  # type: ignore[attr-defined]
+    lot = selectors.purchase_get(scope=scope, pk=purchase_id)
+    return services.purchase_reverse(scope=scope, purchase=lot, date=payload.date, reason=payload.reason)
 
 
 @router.get("/distributions", response=list[DistributionOut])
@@ -341,6 +371,15 @@ class ReceivedLotOut(Schema):
 def list_received_lots(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Supplies organisations signed for and keep in stock; give them on with lot_id in POST /distributions."""
     return selectors.lot_list(scope=request.scope)  # type: ignore[attr-defined]
+
+
+@router.post("/distributions/{distribution_id}/receive", response={201: ReceivedLotOut})
+@scoped("supplies.change", api=True)
+def receive_distribution(request: HttpRequest, distribution_id: int) -> tuple[int, ReceivedLot]:
+    """Take supplies signed for before the recipient kept stock into its receiving location."""
+    scope = request.scope  # type: ignore[attr-defined]
+    d = selectors.distribution_get(scope=scope, pk=distribution_id)
+    return 201, services.distribution_receive(scope=scope, distribution=d)
 
 
 @router.get("/trace/recipients/{organization_id}", response=list[dict[str, Any]])

@@ -136,3 +136,21 @@ def test_a_community_worker_cannot_configure_the_district_policy(care, make_user
     response = client.post(reverse("care:policy", args=[care.policy.pk]), {"form": "situation", "name": "新"})
     assert response.status_code == 403
     assert not Situation.objects.filter(name="新").exists()
+
+
+def test_api_reverses_a_payment(care, paid, make_user, client_for):
+    import json
+
+    case, _district = paid
+    client = client_for(make_user("district_admin", org=care.district))
+    url = f"/api/care/cases/{case.pk}/payment/reverse"
+    response = client.post(url, data=json.dumps({"date": "2020-02-11", "reason": "重複"}),
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved" and response.json()["payment_id"] is None
+    again = client.post(url, data=json.dumps({"date": "2020-02-11", "reason": "重複"}),
+                        content_type="application/json")
+    assert again.status_code == 400 and again.json()["errors"][0]["field"] == "body.case"
+    outsider = client_for(make_user("community_worker", org=care.other_community))
+    assert outsider.post(url, data=json.dumps({"date": "2020-02-11", "reason": "x"}),
+                         content_type="application/json").status_code == 404

@@ -246,3 +246,38 @@ def test_api_gives_on_from_a_received_lot(setup, district, received, make_user, 
         "method": "central_pickup", "use": "residential_compounds", "date": "2020-02-05"}),
         content_type="application/json")
     assert response.status_code == 404
+
+
+def test_api_reverses_a_purchase_and_adds_containers(setup, buy, make_user, client_for):
+    import json
+
+    purchase = buy()
+    client = client_for(make_user("street_officer", org=setup.street))
+    response = client.post(f"/api/supplies/items/{setup.alcohol.pk}/containers", data=json.dumps(
+        {"name": "瓶", "holds": "500", "unit": "g"}), content_type="application/json")
+    assert response.status_code == 201 and response.json()["holds"] == "0.500"
+    bad = client.post(f"/api/supplies/items/{setup.alcohol.pk}/containers", data=json.dumps(
+        {"name": "瓶", "holds": "500", "unit": "mL"}), content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "body.unit"
+    response = client.post(f"/api/supplies/purchases/{purchase.pk}/reverse", data=json.dumps(
+        {"date": "2020-02-05", "reason": "錯錄"}), content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["remaining"] == "0.000"
+    again = client.post(f"/api/supplies/purchases/{purchase.pk}/reverse", data=json.dumps(
+        {"date": "2020-02-05", "reason": "錯錄"}), content_type="application/json")
+    assert again.status_code == 400
+    # the ledger's own reversal endpoint refuses a purchase payment
+    other = buy()
+    refused = client.post(f"/api/ledger/transactions/{other.payment_id}/reverse", data=json.dumps(
+        {"date": "2020-02-05", "reason": "x"}), content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "body.transaction"
+
+
+def test_api_takes_earlier_signed_supplies_into_stock(setup, buy, make_user, client_for):
+    d = give(buy(), setup.communities[0], 5)
+    services.location_ensure(scope=system_scope(), organization=setup.communities[0], name="物資室")
+    client = client_for(make_user("community_worker", org=setup.communities[0]))
+    response = client.post(f"/api/supplies/distributions/{d.pk}/receive")
+    assert response.status_code == 201, response.content
+    assert response.json()["remaining"] == "10.000"
+    assert client.post(f"/api/supplies/distributions/{d.pk}/receive").status_code == 400

@@ -30,7 +30,7 @@ from bastion.checkpoints import selectors as checkpoints
 from bastion.core.personal import mask_id
 from bastion.ledger import selectors as ledger
 from bastion.orglife import selectors as orglife
-from bastion.orgs.models import OrgKind, TemporaryPurpose
+from bastion.orgs.models import Organization, OrgKind, TemporaryPurpose
 from bastion.people import selectors as people
 from bastion.reports import selectors as report_selectors
 from bastion.reports.selectors import Period
@@ -42,13 +42,30 @@ UNITS: dict[str, Any] = {COUNT: "", SHARE: "", MONEY: _("yuan"), QUANTITY: "", H
 
 @dataclass(frozen=True)
 class Ctx:
-    scope: Scope  # already narrowed to the area node
-    area: Area
+    scope: Scope  # already narrowed to the node
+    area: Area | None  # the area node, or the area an organisation node sits in
     period: Period
+    org: Organization | None = None  # set when the report is for an organisation node
 
     @property
     def span(self) -> dict[str, Any]:
         return {"period_start": self.period.start, "period_end": self.period.end}
+
+    @property
+    def node(self) -> Area | Organization:
+        node = self.org or self.area
+        if node is None:  # pragma: no cover - context_for always sets one
+            raise Http404
+        return node
+
+    @property
+    def node_name(self) -> str:
+        return self.node.name
+
+    def query(self) -> dict[str, Any]:
+        """The URL parameters that ask for this node and period again."""
+        key = "org" if self.org is not None else "area"
+        return {key: self.node.pk, "from": self.period.start.isoformat(), "to": self.period.end.isoformat()}
 
 
 @dataclass
@@ -469,33 +486,47 @@ def item_names() -> dict[str, str]:
     return {i.code: i.name for i in supplies.item_list()}
 
 
+def area_dict(area: Area | None) -> dict[str, Any] | None:
+    return None if area is None else {"id": area.pk, "code": area.code, "name": area.name, "kind": area.kind}
+
+
 @dataclass
 class Report:
-    area: Area
+    area: Area | None
     period: Period
     ctx: Ctx
     figures: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
-        """The report as JSON: {"area": ..., "period": {"from", "to"}, "figures": {CODE: VALUE}}."""
-        return {
-            "area": {"id": self.area.pk, "code": self.area.code, "name": self.area.name, "kind": self.area.kind},
-            "period": self.period.as_dict(),
-            "figures": self.figures,
-        }
+        """The report as JSON: {"area": ..., "period": {"from", "to"}, "figures": {CODE: VALUE}}.
+
+        For an organisation node, "area" is the area it sits in and "organization" names the node.
+        """
+        out: dict[str, Any] = {"area": area_dict(self.area)}
+        if self.ctx.org is not None:
+            org = self.ctx.org
+            out["organization"] = {"id": org.pk, "name": org.name, "kind": org.kind}
+        out.update({"period": self.period.as_dict(), "figures": self.figures})
+        return out
 
     def rows(self) -> list[Row]:
         return rows(self.figures, item_names())
 
 
-def context_for(*, scope: Scope, area: Any, start: Any, end: Any) -> Ctx:
-    """Resolve the area (id, code or name; default the top node) and the period, and narrow the scope to them."""
+def context_for(*, scope: Scope, area: Any, start: Any, end: Any, org: Any = None) -> Ctx:
+    """Resolve the node (an area by id, code or name, default the top node; or an organisation by id or name)
+    and the period, and narrow the scope to them."""
+    if org is not None and str(org).strip():
+        found = report_selectors.org_find(scope=scope, ref=org)
+        narrowed = report_selectors.scope_for_org(scope=scope, org=found)
+        period = report_selectors.period_of(scope=narrowed, start=start, end=end)
+        return Ctx(narrowed, found.area, period, org=found)
     node = report_selectors.area_find(scope=scope, ref=area)
     narrowed = report_selectors.scope_for_area(scope=scope, area=node)
     return Ctx(narrowed, node, report_selectors.period_of(scope=narrowed, start=start, end=end))
 
 
-def report_build(*, scope: Scope, area: Any = None, start: Any = None, end: Any = None) -> Report:
-    """Every figure for an area node the scope may see and a period (404 outside the scope)."""
-    ctx = context_for(scope=scope, area=area, start=start, end=end)
+def report_build(*, scope: Scope, area: Any = None, start: Any = None, end: Any = None, org: Any = None) -> Report:
+    """Every figure for an area or organisation node the scope may see and a period (404 outside the scope)."""
+    ctx = context_for(scope=scope, area=area, start=start, end=end, org=org)
     return Report(ctx.area, ctx.period, ctx, compute(ctx))

@@ -138,6 +138,46 @@ def scope_for_area(*, scope: Scope, area: Area) -> Scope:
     return Scope(user=scope.user, grants=tuple(out))
 
 
+def org_find(*, scope: Scope, ref: str | int) -> Organization:
+    """An organisation by id or name that the scope may report on; anything else is a 404."""
+    text = str(ref).strip()
+    q = Q(name=text) | (Q(pk=int(text)) if text.isdigit() else Q(pk__in=[]))
+    visible = Organization.objects.filter(q).filter(Q() if scope.unrestricted else scope.org_visible_q(VIEW))
+    found = visible.select_related("area").order_by("depth", "path").first()
+    if found is None:
+        raise Http404(_("There is no organisation “%(ref)s” in your scope.") % {"ref": text})
+    return found
+
+
+def _area_paths_for(org: Organization) -> list[str]:
+    """Areas an organisation's subtree sits in or covers (as resolve_scope derives them for an org grant)."""
+    return minimal_prefixes(
+        Area.objects.filter(
+            Q(covering_organizations__path__startswith=org.path) | Q(organizations__path__startswith=org.path)
+        ).values_list("path", flat=True)
+    )
+
+
+def scope_for_org(*, scope: Scope, org: Organization) -> Scope:
+    """The user's scope cut down to one organisation's subtree and the areas it sits in or covers."""
+    if not (scope.unrestricted or Organization.objects.filter(scope.org_visible_q(VIEW), pk=org.pk).exists()):
+        raise Http404
+    area_paths = _area_paths_for(org)
+    if scope.unrestricted:
+        return Scope(user=scope.user, grants=(
+            ScopeGrant(role="district_admin", derived_area_paths=tuple(area_paths), derived_org_paths=(org.path,)),
+        ))
+    out = []
+    for g in scope.grants:
+        own_areas = ([g.area_path] if g.area_path else []) + list(g.derived_area_paths)
+        own_orgs = ([g.org_path] if g.org_path else []) + list(g.derived_org_paths)
+        orgs = _intersect(own_orgs, [org.path])
+        if orgs:
+            areas = _intersect(own_areas, area_paths)
+            out.append(ScopeGrant(role=g.role, derived_area_paths=tuple(areas), derived_org_paths=tuple(orgs)))
+    return Scope(user=scope.user, grants=tuple(out))
+
+
 # -- the period ---------------------------------------------------------------------------
 
 

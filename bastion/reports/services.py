@@ -23,7 +23,11 @@ def _text_safe(value: Any) -> Any:
 
 def report_export(*, scope: Scope, report: Report, fmt: str) -> bytes:
     """The figure table (code, label, value) as CSV (UTF-8 with BOM, for Excel) or .xlsx. Writes an AuditEvent."""
-    scope.require(EXPORT, area=report.area)
+    node = report.ctx.node
+    if report.ctx.org is not None:
+        scope.require(EXPORT, org=report.ctx.org)
+    else:
+        scope.require(EXPORT, area=report.area)
     header = ["code", "label", "value"]
     lines = [[r.code, r.label, "" if r.value is None else r.value] for r in report.rows()]
     if fmt == XLSX:
@@ -31,7 +35,7 @@ def report_export(*, scope: Scope, report: Report, fmt: str) -> bytes:
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet(title="report")
-        sheet.append([f"{report.area.name} {report.period.start.isoformat()}..{report.period.end.isoformat()}"])
+        sheet.append([f"{node.name} {report.period.start.isoformat()}..{report.period.end.isoformat()}"])
         sheet.append(header)
         for line in lines:
             sheet.append([_text_safe(v) for v in line])
@@ -44,5 +48,5 @@ def report_export(*, scope: Scope, report: Report, fmt: str) -> bytes:
         writer.writerow(header)
         writer.writerows([[_text_safe(v) for v in line] for line in lines])
         content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    audit.record(scope.user, "report.export", report.area, {"format": fmt, **report.period.as_dict()})
+    audit.record(scope.user, "report.export", node, {"format": fmt, **report.period.as_dict()})
     return content

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,11 +23,12 @@ CONTENT_TYPES = {
 def _context(request: HttpRequest) -> tuple[figures.Ctx, str]:
     """The area and period asked for; a bad date falls back to the defaults with the error to show."""
     scope = request.scope  # type: ignore[attr-defined]
-    area, start, end = request.GET.get("area"), request.GET.get("from"), request.GET.get("to")
+    area, org = request.GET.get("area"), request.GET.get("org")
+    start, end = request.GET.get("from"), request.GET.get("to")
     try:
-        return figures.context_for(scope=scope, area=area, start=start, end=end), ""
+        return figures.context_for(scope=scope, area=area, org=org, start=start, end=end), ""
     except ReportInputError as exc:
-        return figures.context_for(scope=scope, area=area, start=None, end=None), exc.message
+        return figures.context_for(scope=scope, area=area, org=org, start=None, end=None), exc.message
 
 
 @scoped(VIEW)
@@ -39,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "areas": selectors.reportable_areas(scope=scope),
         "error": error,
         "can_export": scope.has(EXPORT),
-        "query": {"area": ctx.area.pk, "from": ctx.period.start.isoformat(), "to": ctx.period.end.isoformat()},
+        "qs": urlencode(ctx.query()),
     }, status=400 if error else 200)
 
 
@@ -56,7 +59,7 @@ def records(request: HttpRequest, code: str) -> HttpResponse:
         "cells": [drill.cells(row) for row in page.object_list],
         "ctx": ctx,
         "error": error,
-        "query": {"area": ctx.area.pk, "from": ctx.period.start.isoformat(), "to": ctx.period.end.isoformat()},
+        "qs": urlencode(ctx.query()),
     })
 
 
@@ -71,6 +74,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     report = figures.Report(ctx.area, ctx.period, ctx, figures.compute(ctx))
     content = services.report_export(scope=scope, report=report, fmt=fmt)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    name = f"report-{ctx.area.code or ctx.area.pk}-{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}.{fmt}"
+    node = ctx.org.pk if ctx.org is not None else (ctx.area.code or ctx.area.pk) if ctx.area else ""
+    name = f"report-{node}-{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -254,3 +254,18 @@ def test_the_resolved_scope_of_a_user_is_never_widened(demo):
     assert report.area.name == "青島火車站"
     assert report.figures["grids.total"] == 0
     assert report.figures["checkpoints.sites"]["青島火車站"]["entrances"] == 6
+
+
+def test_an_organisation_node_reports_on_its_subtree(demo):
+    # The district committee's report is the district's: every organisation and area hangs under it
+    by_org = report_build(scope=system_scope(), org="市南區委", **PERIOD)
+    assert by_org.as_dict()["organization"]["name"] == "市南區委"
+    assert by_org.figures == report_build(scope=system_scope(), area="370202", **PERIOD).figures
+    # a street's working committee covers that street's grids
+    client = client_of("street_officer")
+    street = client.get("/api/reports/figures?org=湛山街道黨工委&from=2020-01-24&to=2020-02-16").json()
+    assert street["figures"]["grids.total"] == Area.objects.get(name="湛山街道").get_descendants().filter(
+        kind="grid").count()
+    # and another street's committee is not found for that officer
+    assert client.get("/api/reports/figures?org=珠海路街道黨工委").status_code == 404
+    assert client.get("/reports/?org=珠海路街道黨工委").status_code == 404

@@ -25,6 +25,7 @@ def cli(*args: str) -> str:
     (["--to", "yesterday"], "--to: “yesterday” is not a date"),
     (["--from", "2020-02-16", "--to", "2020-01-24"], "--from: "),
     (["--user", "nobody"], "--user: there is no active user “nobody”"),
+    (["--org", "不存在黨委"], "--org: there is no organisation “不存在黨委”"),
 ])
 def test_the_command_names_the_bad_input(district, args, message, settings):
     settings.LANGUAGE_CODE = "en"

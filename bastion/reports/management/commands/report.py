@@ -24,6 +24,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--area", help="Area code (e.g. 370202) or name (e.g. 湛山街道); default: the top node.")
+        parser.add_argument("--org", help="Report on an organisation node instead (id or name, e.g. 湛山街道黨工委).")
         parser.add_argument("--from", dest="start", help="First day, YYYY-MM-DD (default: the span of the records).")
         parser.add_argument("--to", dest="end", help="Last day, YYYY-MM-DD (default: the span of the records).")
         parser.add_argument("--format", choices=["json", "csv"], default="json")
@@ -39,11 +40,13 @@ class Command(BaseCommand):
             if not scope.has("reports.view"):
                 raise CommandError(f"--user: “{user.username}” may not read the report.")
         try:
-            report = report_build(scope=scope, area=options["area"], start=options["start"],
+            report = report_build(scope=scope, area=options["area"], org=options["org"], start=options["start"],
                                   end=options["end"])
         except ReportInputError as exc:
             raise CommandError(f"--{exc.field}: {exc.message}") from None
         except Http404:
+            if options["org"]:
+                raise CommandError(f"--org: there is no organisation “{options['org']}” in this scope.") from None
             raise CommandError(f"--area: there is no area “{options['area']}” in this scope.") from None
         if options["format"] == "csv":
             buffer = io.StringIO()

@@ -149,6 +149,15 @@ def org_find(*, scope: Scope, ref: str | int) -> Organization:
     return found
 
 
+COMMITTEES = ("district_committee", "street_committee", "community_committee")
+
+
+def reportable_orgs(*, scope: Scope) -> list[Organization]:
+    """The committees a user may pick as a node (branches are many; they are reached by id or name)."""
+    visible = Q() if scope.unrestricted else scope.org_visible_q(VIEW)
+    return list(Organization.objects.filter(visible, kind__in=COMMITTEES).order_by("path")[:200])
+
+
 def _area_paths_for(org: Organization) -> list[str]:
     """Areas an organisation's subtree sits in or covers (as resolve_scope derives them for an org grant)."""
     return minimal_prefixes(

@@ -40,6 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "report": report,
         "rows": report.rows(),
         "areas": selectors.reportable_areas(scope=scope),
+        "orgs": selectors.reportable_orgs(scope=scope),
         "error": error,
         "can_export": scope.has(EXPORT),
         "qs": urlencode(ctx.query()),

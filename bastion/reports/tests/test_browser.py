@@ -28,3 +28,13 @@ def test_the_report_fits_a_phone_and_drills_down(district, make_user, phone_page
     expect(phone_page.locator("table.records tbody tr")).to_have_count(4)
     expect(phone_page.locator(".breadcrumbs")).to_contain_text("湛山街道")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_an_organisation_can_be_picked_instead_of_an_area(district, make_user, page, login):
+    login(page, make_user("district_admin", area=district.district))
+    page.goto("/reports/?from=2020-01-24&to=2020-02-16")
+    page.select_option("#id_org", label="八大峽街道黨工委")
+    page.click("form.report-form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("八大峽街道黨工委")
+    expect(page.locator('tr[data-code="grids.total"] td')).to_have_text("4")
+    expect(page.locator('tr[data-code="branches.temporary.grid_pioneer"] td')).to_have_text("4")

@@ -25,6 +25,7 @@ from bastion.reports.permissions import VIEW
 from bastion.screening import selectors as screening
 
 DEFAULT_DAYS = 14
+MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 @dataclass(frozen=True)
@@ -194,13 +195,21 @@ def parse_date(field: str, value: Any) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ReportInputError(
+                field, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value}
+            ) from None
+    # Day arithmetic (the end of the last day) must not run off the calendar.
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise ReportInputError(
-            field, _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value}
-        ) from None
+            field, _("%(value)s is out of range (years %(min)s to %(max)s).")
+            % {"value": day.isoformat(), "min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    return day
 
 
 def records_span(*, scope: Scope) -> Period | None:

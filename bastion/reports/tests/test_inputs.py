@@ -23,6 +23,7 @@ def cli(*args: str) -> str:
     (["--area", "不存在街道"], "--area: there is no area “不存在街道”"),
     (["--from", "2020-02-30"], "--from: “2020-02-30” is not a date"),
     (["--to", "yesterday"], "--to: “yesterday” is not a date"),
+    (["--to", "9999-12-31"], "--to: 9999-12-31 is out of range"),
     (["--from", "2020-02-16", "--to", "2020-01-24"], "--from: "),
     (["--user", "nobody"], "--user: there is no active user “nobody”"),
     (["--org", "不存在黨委"], "--org: there is no organisation “不存在黨委”"),

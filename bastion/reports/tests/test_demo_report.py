@@ -269,3 +269,17 @@ def test_an_organisation_node_reports_on_its_subtree(demo):
     # and another street's committee is not found for that officer
     assert client.get("/api/reports/figures?org=珠海路街道黨工委").status_code == 404
     assert client.get("/reports/?org=珠海路街道黨工委").status_code == 404
+
+
+def test_every_figure_drills_down_in_a_bounded_number_of_queries(demo):
+    # Given the report page's figure links
+    client = client_of("district_admin")
+    html = client.get(f"/reports/?{QUERY}").content.decode()
+    codes = re.findall(r'data-code="([^"]+)"', html)
+    assert len(codes) >= len(EXPECTED)
+    # When each drill-down page is opened (50 rows a page), then none runs a query per row
+    for code in codes:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/reports/figures/{quote(code)}/?{QUERY}")
+        assert response.status_code == 200, code
+        assert len(ctx.captured_queries) < 30, (code, len(ctx.captured_queries))

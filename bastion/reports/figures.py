@@ -412,9 +412,19 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _share(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def compute(ctx: Ctx) -> dict[str, Any]:
     """{code: value} for every flat figure, then {group code: {name: {...}}} for the nested ones."""
-    out: dict[str, Any] = {f.code: jsonable(f.compute(ctx)) for f in FIGURES}
+    # A share is a plain number (SCENARIO: 0.80), already rounded to two places by its
+    # selector; money and quantities stay strings so that JSON does not round them.
+    out: dict[str, Any] = {
+        f.code: _share(value) if f.kind == SHARE else jsonable(value)
+        for f in FIGURES
+        for value in (f.compute(ctx),)
+    }
     for group in GROUPS:
         out[group.code] = jsonable(group.compute(ctx))
     return out
@@ -427,6 +437,13 @@ class Row:
     kind: str
     value: Any
     drillable: bool
+
+    @property
+    def text(self) -> str:
+        """The value as written in exports: empty when there is none, shares with two places."""
+        if self.value is None:
+            return ""
+        return f"{self.value:.2f}" if self.kind == SHARE else str(self.value)
 
 
 def rows(figures: dict[str, Any], item_names: dict[str, str] | None = None) -> list[Row]:

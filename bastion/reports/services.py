@@ -29,7 +29,7 @@ def report_export(*, scope: Scope, report: Report, fmt: str) -> bytes:
     else:
         scope.require(EXPORT, area=report.area)
     header = ["code", "label", "value"]
-    lines = [[r.code, r.label, "" if r.value is None else r.value] for r in report.rows()]
+    rows = report.rows()
     if fmt == XLSX:
         from openpyxl import Workbook
 
@@ -37,8 +37,9 @@ def report_export(*, scope: Scope, report: Report, fmt: str) -> bytes:
         sheet = book.create_sheet(title="report")
         sheet.append([f"{node.name} {report.period.start.isoformat()}..{report.period.end.isoformat()}"])
         sheet.append(header)
-        for line in lines:
-            sheet.append([_text_safe(v) for v in line])
+        for r in rows:
+            # Cells keep their numbers so that Excel can sum them.
+            sheet.append([_text_safe(v) for v in (r.code, r.label, "" if r.value is None else r.value)])
         out = io.BytesIO()
         book.save(out)
         content = out.getvalue()
@@ -46,7 +47,7 @@ def report_export(*, scope: Scope, report: Report, fmt: str) -> bytes:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows([[_text_safe(v) for v in line] for line in lines])
+        writer.writerows([[_text_safe(v) for v in (r.code, r.label, r.text)] for r in rows])
         content = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     audit.record(scope.user, "report.export", node, {"format": fmt, **report.period.as_dict()})
     return content

@@ -36,7 +36,7 @@ EXPECTED: dict[str, Any] = {
     "grids.total": 751,
     "grids.covered": 751,
     "branches.temporary.grid_pioneer": 751,
-    "branches.temporary.grid_pioneer.agency_cadre_secretary_share": "0.80",
+    "branches.temporary.grid_pioneer.agency_cadre_secretary_share": 0.80,
     "teams.assault.members": 65,
     "checkpoints.assigned_cadres": 43,
     "branches.online": 1021,

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             writer = csv.writer(buffer, lineterminator="\n")
             writer.writerow(["code", "label", "value"])
             for row in report.rows():
-                writer.writerow([row.code, row.label, "" if row.value is None else row.value])
+                writer.writerow([row.code, row.label, row.text])
             self.stdout.write(buffer.getvalue(), ending="")
         else:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bastion.access.decorators import scoped
@@ -182,21 +182,21 @@ def get_policy(request: HttpRequest, policy_id: int) -> Policy:
 
 @router.post("/policies/{policy_id}/situations", response={201: SituationOut})
 @scoped("care.change", api=True)
-def add_situation(request: HttpRequest, policy_id: int, payload: SituationIn) -> tuple[int, Situation]:
+def add_situation(request: HttpRequest, policy_id: int, payload: SituationIn) -> Status[Situation]:
     """Configure the policy: a situation in which a subsidy is granted."""
     policy = selectors.policy_get(scope=_scope(request), pk=policy_id)
-    return 201, services.situation_ensure(scope=_scope(request), policy=policy, name=payload.name,
-                                          description=payload.description, order=payload.order,
-                                          max_amount=payload.max_amount)
+    return Status(201, services.situation_ensure(scope=_scope(request), policy=policy, name=payload.name,
+                                                 description=payload.description, order=payload.order,
+                                                 max_amount=payload.max_amount))
 
 
 @router.post("/policies/{policy_id}/measures", response={201: MeasureOut})
 @scoped("care.change", api=True)
-def add_measure(request: HttpRequest, policy_id: int, payload: MeasureIn) -> tuple[int, Measure]:
+def add_measure(request: HttpRequest, policy_id: int, payload: MeasureIn) -> Status[Measure]:
     """Configure the policy: a measure for frontline cadres (kind rest_after_duty is reminded after long duty)."""
     policy = selectors.policy_get(scope=_scope(request), pk=policy_id)
-    return 201, services.measure_ensure(scope=_scope(request), policy=policy, name=payload.name,
-                                        order=payload.order, kind=payload.kind)
+    return Status(201, services.measure_ensure(scope=_scope(request), policy=policy, name=payload.name,
+                                               order=payload.order, kind=payload.kind))
 
 
 @router.get("/cases", response=list[CaseOut])
@@ -214,9 +214,9 @@ def get_case(request: HttpRequest, case_id: int) -> Case:
 
 @router.post("/cases", response={201: CaseOut})
 @scoped("care.change", api=True)
-def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, Case]:
+def create_case(request: HttpRequest, payload: CaseIn) -> Status[Case]:
     scope = _scope(request)
-    return 201, services.case_create(
+    return Status(201, services.case_create(
         scope=scope,
         situation=get_object_or_404(selectors.situation_list(scope=scope), pk=payload.situation_id),
         person=get_object_or_404(Person.objects.filter(scope.person_visible_q("person.view")), pk=payload.person_id),
@@ -224,7 +224,7 @@ def create_case(request: HttpRequest, payload: CaseIn) -> tuple[int, Case]:
                                        pk=payload.organization_id),
         facts=payload.facts,
         amount=payload.amount,
-    )
+    ))
 
 
 @router.post("/cases/{case_id}/decision", response=CaseOut)
@@ -272,11 +272,11 @@ def cadre_checklist(request: HttpRequest, person_id: int) -> list[dict[str, Any]
 
 @router.post("/cadres/{person_id}/measures", response={201: MeasureRecordOut})
 @scoped("care.change", api=True)
-def record_measure(request: HttpRequest, person_id: int, payload: MeasureRecordIn) -> tuple[int, MeasureRecord]:
+def record_measure(request: HttpRequest, person_id: int, payload: MeasureRecordIn) -> Status[MeasureRecord]:
     scope = _scope(request)
     measure = get_object_or_404(Measure, pk=payload.measure_id)
-    return 201, services.measure_record(scope=scope, person=_cadre(request, person_id), measure=measure,
-                                        done_on=payload.done_on, note=payload.note)
+    return Status(201, services.measure_record(scope=scope, person=_cadre(request, person_id), measure=measure,
+                                               done_on=payload.done_on, note=payload.note))
 
 
 @router.get("/reminders", response=list[ReminderOut])

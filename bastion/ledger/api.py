@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bastion.access.decorators import scoped
@@ -201,29 +201,29 @@ def get_transaction(request: HttpRequest, transaction_id: int) -> Transaction:
 
 @router.post("/transactions/{transaction_id}/reverse", response={201: TransactionOut})
 @scoped("ledger.change", api=True)
-def reverse_transaction(request: HttpRequest, transaction_id: int, payload: ReverseIn) -> tuple[int, Transaction]:
+def reverse_transaction(request: HttpRequest, transaction_id: int, payload: ReverseIn) -> Status[Transaction]:
     scope = request.scope  # type: ignore[attr-defined]
     txn = selectors.transaction_get(scope=scope, pk=transaction_id)
-    return 201, services.transaction_reverse(scope=scope, txn=txn, date=payload.date, reason=payload.reason)
+    return Status(201, services.transaction_reverse(scope=scope, txn=txn, date=payload.date, reason=payload.reason))
 
 
 @router.post("/allocations", response={201: TransactionOut})
 @scoped("ledger.change", api=True)
-def create_allocation(request: HttpRequest, payload: AllocationIn) -> tuple[int, Transaction]:
+def create_allocation(request: HttpRequest, payload: AllocationIn) -> Status[Transaction]:
     scope = request.scope  # type: ignore[attr-defined]
     source = selectors.account_get(scope=scope, pk=payload.source_account_id)
     targets = [(get_object_or_404(Organization, pk=t.organization_id), t.amount) for t in payload.targets]
-    return 201, services.allocation_post(scope=scope, source=source, targets=targets, date=payload.date,
-                                         memo=payload.memo)
+    return Status(201, services.allocation_post(scope=scope, source=source, targets=targets, date=payload.date,
+                                                memo=payload.memo))
 
 
 @router.post("/receipts", response={201: TransactionOut})
 @scoped("ledger.change", api=True)
-def create_receipt(request: HttpRequest, payload: ReceiptIn) -> tuple[int, Transaction]:
+def create_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[Transaction]:
     scope = request.scope  # type: ignore[attr-defined]
     account = selectors.account_get(scope=scope, pk=payload.account_id)
-    return 201, services.receipt_post(scope=scope, account=account, amount=payload.amount, date=payload.date,
-                                      memo=payload.memo)
+    return Status(201, services.receipt_post(scope=scope, account=account, amount=payload.amount, date=payload.date,
+                                             memo=payload.memo))
 
 
 @router.get("/special-dues", response=list[DuesReceiptOut])
@@ -235,14 +235,14 @@ def list_special_dues(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/special-dues", response={201: DuesReceiptOut})
 @scoped("ledger.change", api=True)
-def create_special_dues(request: HttpRequest, payload: SpecialDuesIn) -> tuple[int, DuesReceipt]:
+def create_special_dues(request: HttpRequest, payload: SpecialDuesIn) -> Status[DuesReceipt]:
     scope = request.scope  # type: ignore[attr-defined]
     payer = get_object_or_404(Person.objects.filter(scope.person_visible_q("person.view")), pk=payload.payer_id) \
         if payload.payer_id else None
-    return 201, services.special_dues_receive(
+    return Status(201, services.special_dues_receive(
         scope=scope, organization=_org(request, payload.organization_id), payer_name=payload.payer_name,
         payer=payer, amount=payload.amount, date=payload.date,
-    )
+    ))
 
 
 @router.get("/figures", response=FiguresOut)

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from bastion.access.decorators import scoped
@@ -207,10 +207,10 @@ def list_items(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/items", response={201: ItemOut})
 @scoped("supplies.change", api=True)
-def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, Item]:
+def create_item(request: HttpRequest, payload: ItemIn) -> Status[Item]:
     """Add an item to the catalogue, measured by mass (kg), volume (L) or count (piece)."""
-    return 201, services.item_ensure(scope=request.scope, code=payload.code, name=payload.name,  # type: ignore[attr-defined]
-                                     dimension=payload.dimension)
+    return Status(201, services.item_ensure(scope=request.scope, code=payload.code, name=payload.name,  # type: ignore[attr-defined]
+                                            dimension=payload.dimension))
 
 
 class ContainerIn(Schema):
@@ -221,12 +221,12 @@ class ContainerIn(Schema):
 
 @router.post("/items/{item_id}/containers", response={201: ContainerOut})
 @scoped("supplies.change", api=True)
-def create_container(request: HttpRequest, item_id: int, payload: ContainerIn) -> tuple[int, dict[str, Any]]:
+def create_container(request: HttpRequest, item_id: int, payload: ContainerIn) -> Status[dict[str, Any]]:
     """Add a container of an item: what one holds, in a unit of the item's dimension (stored in the base unit)."""
     item = get_object_or_404(Item, pk=item_id)
     c = services.container_ensure(scope=request.scope, item=item, name=payload.name, holds=payload.holds,  # type: ignore[attr-defined]
                                   unit=payload.unit)
-    return 201, {"id": c.pk, "name": c.name, "holds": str(c.holds)}
+    return Status(201, {"id": c.pk, "name": c.name, "holds": str(c.holds)})
 
 
 @router.get("/locations", response=list[LocationOut])
@@ -238,11 +238,11 @@ def list_locations(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/locations", response={201: LocationOut})
 @scoped("supplies.change", api=True)
-def create_location(request: HttpRequest, payload: LocationIn) -> tuple[int, Location]:
+def create_location(request: HttpRequest, payload: LocationIn) -> Status[Location]:
     scope = request.scope  # type: ignore[attr-defined]
     org: Organization = get_object_or_404(Organization.objects.filter(scope.org_visible_q("supplies.change")),
                                           pk=payload.organization_id)
-    return 201, services.location_ensure(scope=scope, organization=org, name=payload.name)
+    return Status(201, services.location_ensure(scope=scope, organization=org, name=payload.name))
 
 
 @router.get("/stock", response=list[StockOut])
@@ -267,18 +267,18 @@ def get_purchase(request: HttpRequest, purchase_id: int) -> Purchase:
 
 @router.post("/purchases", response={201: PurchaseOut})
 @scoped("supplies.change", api=True)
-def create_purchase(request: HttpRequest, payload: PurchaseIn) -> tuple[int, Purchase]:
+def create_purchase(request: HttpRequest, payload: PurchaseIn) -> Status[Purchase]:
     scope = request.scope  # type: ignore[attr-defined]
     orgs = Organization.objects.filter(scope.org_visible_q("supplies.change"))
     account = get_object_or_404(Account.objects.filter(organization__in=orgs), pk=payload.account_id)
     location = get_object_or_404(selectors.location_list(scope=scope), pk=payload.location_id)
     purpose = get_object_or_404(Purpose, pk=payload.purpose_id) if payload.purpose_id else None
-    return 201, services.purchase_create(
+    return Status(201, services.purchase_create(
         scope=scope, organization=account.organization, item=get_object_or_404(Item, pk=payload.item_id),
         container_name=payload.container_name, holds=payload.holds, holds_unit=payload.holds_unit,
         containers=payload.containers, amount=payload.amount, account=account, purpose=purpose,
         location=location, date=payload.date, supplier=payload.supplier,
-    )
+    ))
 
 
 class ReverseIn(Schema):
@@ -315,9 +315,9 @@ def get_distribution(request: HttpRequest, distribution_id: int) -> Distribution
 
 @router.post("/distributions", response={201: DistributionOut})
 @scoped("supplies.change", api=True)
-def create_distribution(request: HttpRequest, payload: DistributionIn) -> tuple[int, Distribution]:
+def create_distribution(request: HttpRequest, payload: DistributionIn) -> Status[Distribution]:
     scope = request.scope  # type: ignore[attr-defined]
-    return 201, services.distribution_create(
+    return Status(201, services.distribution_create(
         scope=scope,
         purchase=selectors.purchase_get(scope=scope, pk=payload.purchase_id) if payload.purchase_id else None,
         lot=selectors.lot_get(scope=scope, pk=payload.lot_id) if payload.lot_id else None,
@@ -325,7 +325,7 @@ def create_distribution(request: HttpRequest, payload: DistributionIn) -> tuple[
         quantity=payload.quantity, unit=payload.unit, method=payload.method, use=payload.use,
         use_note=payload.use_note, date=payload.date, signer=_person(request, payload.signer_id),
         signer_name=payload.signer_name,
-    )
+    ))
 
 
 @router.post("/distributions/{distribution_id}/sign", response=DistributionOut)
@@ -375,11 +375,11 @@ def list_received_lots(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @router.post("/distributions/{distribution_id}/receive", response={201: ReceivedLotOut})
 @scoped("supplies.change", api=True)
-def receive_distribution(request: HttpRequest, distribution_id: int) -> tuple[int, ReceivedLot]:
+def receive_distribution(request: HttpRequest, distribution_id: int) -> Status[ReceivedLot]:
     """Take supplies signed for before the recipient kept stock into its receiving location."""
     scope = request.scope  # type: ignore[attr-defined]
     d = selectors.distribution_get(scope=scope, pk=distribution_id)
-    return 201, services.distribution_receive(scope=scope, distribution=d)
+    return Status(201, services.distribution_receive(scope=scope, distribution=d))
 
 
 @router.get("/trace/recipients/{organization_id}", response=list[dict[str, Any]])

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
+from django.db import OperationalError, connections
 
 from bastion.access.scope import system_scope
 from bastion.ledger import services
@@ -51,7 +51,8 @@ def test_twenty_racing_payments_never_overdraw_a_fund(orgs, dues):
             with lock:
                 unexpected.append(exc)
         finally:
-            connection.close()
+            # every alias this thread opened, or the test database cannot be dropped at teardown
+            connections.close_all()
 
     # when twenty threads, each on its own connection, try to pay 150 yuan at once
     threads = [threading.Thread(target=pay) for _ in range(20)]
@@ -59,6 +60,7 @@ def test_twenty_racing_payments_never_overdraw_a_fund(orgs, dues):
         t.start()
     for t in threads:
         t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a racing thread hung and still holds its connection"
 
     # then six payments go through, the rest are refused, and the books balance
     assert not unexpected, unexpected

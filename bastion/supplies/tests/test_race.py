@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, connection
+from django.db import OperationalError, connections
 
 from bastion.access.scope import system_scope
 from bastion.ledger.models import Transaction
@@ -54,7 +54,8 @@ def test_twenty_racing_distributions_never_overdraw_the_stock(setup, buy):
             with lock:
                 unexpected.append(exc)
         finally:
-            connection.close()
+            # every alias this thread opened, or the test database cannot be dropped at teardown
+            connections.close_all()
 
     # when twenty threads, each on its own connection, ask for 3 barrels (6 kg) at once
     threads = [threading.Thread(target=take, args=(i,)) for i in range(20)]
@@ -62,6 +63,7 @@ def test_twenty_racing_distributions_never_overdraw_the_stock(setup, buy):
         t.start()
     for t in threads:
         t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a racing thread hung and still holds its connection"
 
     # then six are served, fourteen refused, the stock is 4 kg and nothing is lost
     assert not unexpected, unexpected
@@ -102,13 +104,15 @@ def _race(n: int, work) -> tuple[list, list, list]:
             with lock:
                 unexpected.append(exc)
         finally:
-            connection.close()
+            # every alias this thread opened, or the test database cannot be dropped at teardown
+            connections.close_all()
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "a racing thread hung and still holds its connection"
     return accepted, refused, unexpected
 
 

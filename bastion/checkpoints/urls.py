@@ -17,5 +17,7 @@ urlpatterns = [
     path("entrances/<int:pk>/console/", views.console, name="console"),
     path("entrances/<int:pk>/referral/", views.referral_new, name="referral-new"),
     path("entrances/<int:pk>/poster/", views.poster, name="poster"),
+    path("entrances/<int:pk>/manifest.webmanifest", views.console_manifest, name="console-manifest"),
+    path("sw.js", views.service_worker, name="service-worker"),
     path("on-duty/<uuid:key>/", views.on_duty_public, name="on-duty"),
 ]

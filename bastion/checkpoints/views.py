@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from typing import Any
 
 import segno
@@ -12,9 +14,11 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bastion.access.decorators import public, scoped
@@ -253,6 +257,8 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
         "batch_url": reverse("api:readings_batch"),
         "tally_url": reverse("api:tallies_batch"),
         "referral_url": reverse("checkpoints:referral-new", args=[entrance.pk]),
+        "worker_url": reverse("checkpoints:service-worker"),
+        "worker_scope": service_worker_scope(),
         "strings": {
             "online": _("Online: readings are sent at once."),
             "offline": _("Offline: readings are kept on this device and sent when the network returns."),
@@ -265,8 +271,72 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
             "normal_recheck": _("Normal on re-check: let pass"),
             "rejected": _("The server refused a reading:"),
             "sent": _("sent"),
+            "queued": _("Readings waiting to be sent:"),
+            "offline_ready": _("This console also opens without a network."),
         },
     })
+
+
+# Bump when sw.js changes in a way the asset URLs do not show (they carry a hash in production).
+SERVICE_WORKER_VERSION = "1"
+CACHE_PREFIX = "bastion-checkpoints-"
+
+
+def _console_assets() -> list[str]:
+    """What the console page loads besides itself: kept by the service worker for offline use."""
+    return [static(name) for name in (
+        "bastion/bastion.css", "django_htmx/htmx.min.js", "checkpoints/checkpoints.css",
+        "checkpoints/console.js", "checkpoints/icon.svg", "checkpoints/icon-192.png",
+    )]
+
+
+def service_worker_scope() -> str:
+    """The worker may only ever control the entrance pages (console, referral form), nothing else."""
+    return reverse("checkpoints:index") + "entrances/"
+
+
+# Public, not @login_scoped: the script is the same code for everyone and holds no data. The
+# browser re-fetches it by itself to look for updates, also after sign-out; a redirect to the
+# sign-in page there would fail the update (a worker script may not redirect) and strand an old one.
+@public("the console's service worker script: the same static code for everyone, no data")
+def service_worker(request: HttpRequest) -> HttpResponse:
+    assets = _console_assets()
+    version = hashlib.sha256(json.dumps([SERVICE_WORKER_VERSION, assets]).encode()).hexdigest()[:12]
+    console_pattern = "^" + service_worker_scope() + r"[0-9]+/console/$"
+    response = render(request, "checkpoints/sw.js", {
+        "cache_name_json": json.dumps(CACHE_PREFIX + version),
+        "cache_prefix_json": json.dumps(CACHE_PREFIX),
+        "assets_json": json.dumps(assets),
+        "console_pattern_json": json.dumps(console_pattern),
+    }, content_type="application/javascript; charset=utf-8")
+    # Always ask the server, so a new version (new asset hashes) is installed on the next visit online.
+    response["Cache-Control"] = "no-cache"
+    # Narrower than the script's own folder: even a wrong registration cannot reach other pages.
+    response["Service-Worker-Allowed"] = service_worker_scope()
+    return response
+
+
+@public("the console's home-screen manifest: app name, icons and the console's address, no data")
+def console_manifest(request: HttpRequest, pk: int) -> HttpResponse:
+    # No lookup on purpose: the entrance's name stays behind the sign-in; the console itself checks access.
+    start = reverse("checkpoints:console", args=[pk])
+    manifest = {
+        "name": _("Bastion entrance console"),
+        "short_name": _("Console"),
+        "lang": get_language(),
+        "start_url": start,
+        "scope": reverse("checkpoints:index"),
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#fafafa",
+        "theme_color": "#b71c1c",
+        "icons": [
+            {"src": static("checkpoints/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("checkpoints/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("checkpoints/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return HttpResponse(json.dumps(manifest, ensure_ascii=False), content_type="application/manifest+json")
 
 
 @scoped(VIEW)

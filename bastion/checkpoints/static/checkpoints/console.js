@@ -3,6 +3,7 @@
  * Every reading gets a UUID when it is typed and waits in localStorage until the server has
  * it; when the network drops, readings pile up here and are resent, with the same UUIDs, when
  * it returns. The server ignores UUIDs it already holds, so a resend never duplicates.
+ * The page itself opens offline too: the service worker (sw.js) keeps a copy of it.
  */
 (function () {
   "use strict";
@@ -36,10 +37,11 @@
     ["fever", "confirmed", "ok"].forEach(function (s) { $(s).hidden = (s !== id); });
   }
   function status() {
-    var online = navigator.onLine;
-    $("net").textContent = online ? T.online : T.offline;
+    var online = navigator.onLine, waiting = load(QUEUE, []).length + load(TALLIES, []).length;
+    // Offline, the banner itself says how much waits, so nobody has to look further down.
+    $("net").textContent = online ? T.online : T.offline + " " + T.queued + " " + waiting;
     $("net").className = "net" + (online ? "" : " offline");
-    $("queue-count").textContent = load(QUEUE, []).length + load(TALLIES, []).length;
+    $("queue-count").textContent = waiting;
     $("tally-count").textContent = load(CLICKS, { count: 0 }).count;
   }
   function log(text) {
@@ -163,4 +165,24 @@
   setInterval(flush, 10000);
   status();
   flush();
+
+  // The service worker keeps this page and its files so that a reload with no signal still opens it.
+  // A page loaded before the worker took control was not kept on the way in: ask the worker to fetch it.
+  function offlineReady() {
+    root.dataset.offlineReady = "1";
+    $("offline-ready").textContent = T.offline_ready;
+    $("offline-ready").hidden = false;
+  }
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    var sw = navigator.serviceWorker, servedByWorker = !!sw.controller;
+    sw.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "console-kept" && event.data.ok) { offlineReady(); }
+    });
+    sw.register(root.dataset.workerUrl, { scope: root.dataset.workerScope }).then(function () {
+      return sw.ready;
+    }).then(function (registration) {
+      if (servedByWorker) { offlineReady(); return; }
+      registration.active.postMessage({ type: "keep-console", url: location.pathname });
+    }).catch(function () { /* no worker (private mode, old browser): the console still works online */ });
+  }
 }());

@@ -56,6 +56,7 @@ VERB_LABELS: dict[str, Any] = {
     "grant.create": _("role granted"),
     "grant.revoke": _("role revoked"),
     "household.create": _("household created"),
+    "household.export": _("household registry exported"),
     "household.self_report_enable": _("self-report enabled"),
     "household.self_report_revoke": _("self-report revoked"),
     "household.update": _("household changed"),

@@ -160,6 +160,52 @@ def allocation_list(
     return qs.annotate(allocated=Subquery(moved)).select_related("organization", "purpose").order_by("date", "pk")
 
 
+def _received_entries(*, scope: Scope, start: dt.date | None, end: dt.date | None) -> QuerySet[Entry]:
+    """Entries of live allocations into accounts of organisations in scope, posted by an organisation outside it."""
+    orgs = _orgs(scope)
+    qs = Entry.objects.filter(
+        transaction__kind=TransactionKind.ALLOCATION,
+        transaction__reversed_by__isnull=True,
+        amount__gt=0,
+        account__organization__in=orgs,
+    ).exclude(transaction__organization__in=orgs)
+    if start:
+        qs = qs.filter(transaction__date__gte=start)
+    if end:
+        qs = qs.filter(transaction__date__lte=end)
+    return qs
+
+
+def funds_received(*, scope: Scope, start: dt.date | None = None, end: dt.date | None = None) -> Decimal:
+    """Yuan allocated to the organisations in scope from above (outside the scope), net of reversals.
+
+    The counterpart of funds_allocated: a street's tranche shows here, while money moving between
+    organisations inside the scope (a street to its communities) does not.
+    """
+    qs = _received_entries(scope=scope, start=start, end=end)
+    return (qs.aggregate(s=Sum("amount"))["s"] or ZERO).quantize(Decimal("0.01"))
+
+
+def received_allocation_list(
+    *, scope: Scope, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Transaction]:
+    """The allocations behind funds_received, each with `received`: the yuan of it that entered the scope."""
+    entries = _received_entries(scope=scope, start=start, end=end)
+    received = (
+        entries.filter(transaction=OuterRef("pk"))
+        .order_by()
+        .values("transaction")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    return (
+        Transaction.objects.filter(pk__in=entries.values("transaction"))
+        .annotate(received=Subquery(received))
+        .select_related("organization", "purpose")
+        .order_by("date", "pk")
+    )
+
+
 def allocations_into(account: Account) -> QuerySet[Transaction]:
     """The allocations that brought money into an account (for tracing a fund back to its source)."""
     return (

@@ -195,6 +195,14 @@ def _funds_drill(c: Ctx) -> Drill:
     )
 
 
+def _received_drill(c: Ctx) -> Drill:
+    rows = ledger.received_allocation_list(scope=c.scope, start=c.period.start, end=c.period.end)
+    return Drill(
+        [_("date"), _("allocated by"), _("memo"), _("yuan")], rows,
+        lambda t: [_day(t.date), t.organization.name, t.memo, f"{t.received or Decimal(0):.2f}"],
+    )
+
+
 def _situations_drill(c: Ctx) -> Drill:
     return Drill([_("situation")], care.situation_list(scope=c.scope),
                  lambda s: [str(s)])
@@ -250,6 +258,8 @@ FIGURES: list[Figure] = [
     Figure("brands", _("Party-building brands"), COUNT, lambda c: orglife.brand_count(scope=c.scope), _brands_drill),
     Figure("funds.allocated", _("Funds allocated"), MONEY,
            lambda c: ledger.funds_allocated(scope=c.scope, start=c.period.start, end=c.period.end), _funds_drill),
+    Figure("funds.received", _("Funds received from above"), MONEY,
+           lambda c: ledger.funds_received(scope=c.scope, start=c.period.start, end=c.period.end), _received_drill),
     Figure("care.situations", _("Care situations"), COUNT, lambda c: _care(c)["situations"], _situations_drill),
     Figure("care.frontline_measures", _("Measures for frontline cadres"), COUNT,
            lambda c: _care(c)["frontline_measures"], _measures_drill),

@@ -283,3 +283,36 @@ def test_every_figure_drills_down_in_a_bounded_number_of_queries(demo):
             response = client.get(f"/reports/figures/{quote(code)}/?{QUERY}")
         assert response.status_code == 200, code
         assert len(ctx.captured_queries) < 30, (code, len(ctx.captured_queries))
+
+
+def test_a_street_reports_the_tranche_it_received_and_the_district_received_nothing_from_above(demo):
+    # Given the demo's 300,000 yuan first tranche, split evenly over the ten streets
+    streets = list(Area.objects.filter(kind="street").order_by("path"))
+    assert len(streets) == 10
+    # When the report is built for the district and for each street
+    district = report_build(scope=system_scope(), area="370202", **PERIOD).figures
+    received = {s.name: report_build(scope=system_scope(), area=str(s.pk), **PERIOD).figures["funds.received"]
+                for s in streets}
+    # Then the district received nothing from above and still allocated 300,000
+    assert district["funds.received"] == "0.00"
+    assert district["funds.allocated"] == "300000.00"
+    # and each street received its share, the shares adding up to the tranche
+    assert set(received.values()) == {"30000.00"}
+    assert sum(Decimal(v) for v in received.values()) == Decimal("300000.00")
+
+
+def test_a_street_officer_sees_what_their_street_received_and_the_allocations_behind_it(demo):
+    # Given the officer of 湛山街道
+    client = client_of("street_officer")
+    # When they open their report and the records behind funds.received
+    got = client.get("/api/reports/figures?from=2020-01-24&to=2020-02-16").json()
+    report = report_build(scope=resolve_scope(User.objects.get(username="street_officer")), **PERIOD)
+    _label, records = drill(report.ctx, "funds.received")
+    page = client.get("/reports/figures/funds.received/?from=2020-01-24&to=2020-02-16")
+    # Then the street's tranche is there, the allocations behind it add up to it, all posted by the district
+    assert got["area"]["name"] == "湛山街道"
+    assert got["figures"]["funds.received"] == "30000.00"
+    rows = [records.cells(t) for t in records.rows]
+    assert sum(Decimal(row[3]) for row in rows) == Decimal("30000.00")
+    assert {row[1] for row in rows} == {"市南區委"}
+    assert page.status_code == 200 and "10000.00" in page.content.decode()

@@ -44,6 +44,7 @@ def test_a_reload_with_no_network_still_opens_the_console_and_the_queue_is_sent_
     expect(page.locator("h1")).to_contain_text(entrance.name)
     expect(page.locator("h1")).not_to_contain_text("改名")
     expect(page.locator("#net")).to_have_class("net offline")
+    expect(page.locator("#net")).to_contain_text("离线")  # in the language it was opened in
     expect(page.locator("#temperature")).to_be_editable()
     # when they record a reading, it waits on the device, and the banner says how many wait
     page.fill("#temperature", "36.8")

@@ -182,7 +182,9 @@
       return sw.ready;
     }).then(function (registration) {
       if (servedByWorker) { offlineReady(); return; }
-      registration.active.postMessage({ type: "keep-console", url: location.pathname });
+      // The language goes along so the kept copy reads like this one.
+      registration.active.postMessage({ type: "keep-console", url: location.pathname,
+                                        lang: document.documentElement.lang });
     }).catch(function () { /* no worker (private mode, old browser): the console still works online */ });
   }
 }());

@@ -89,7 +89,8 @@ self.addEventListener("message", function (event) {
   if (data.type !== "keep-console") { return; }
   var url = new URL(data.url, self.location.href);
   if (!isConsole(url)) { return; }
-  event.waitUntil(fetch(url.href, { credentials: "same-origin", redirect: "manual" })
+  var headers = data.lang ? { "Accept-Language": String(data.lang) } : {};
+  event.waitUntil(fetch(url.href, { credentials: "same-origin", redirect: "manual", headers: headers })
     .then(function (response) { return keep(url.href, response); })
     .then(function () { return caches.open(CACHE); })
     .then(function (cache) { return cache.match(url.href, { ignoreVary: true }); })

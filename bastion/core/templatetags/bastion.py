@@ -147,11 +147,10 @@ def history_panel(context: dict[str, Any], obj: Model, limit: int = 50) -> dict[
 
 @register.filter
 def verb_label(verb: str) -> str:
-    """`user.deactivate` -> "user deactivated" (translated); an unknown verb shows its code, never fails."""
+    """`user.deactivate` -> "user deactivated (user.deactivate)", translated; the code stays beside the label
+    (audit lists are searched by it); an unknown verb shows its code alone, never fails."""
     verb = verb or ""
-    if verb in VERB_LABELS:
-        return str(VERB_LABELS[verb])
-    label = VERB_ACTIONS.get(verb.rsplit(".", 1)[-1])
+    label = VERB_LABELS.get(verb) or VERB_ACTIONS.get(verb.rsplit(".", 1)[-1])
     return f"{label} ({verb})" if label else verb
 
 

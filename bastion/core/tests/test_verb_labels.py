@@ -164,15 +164,15 @@ def test_every_verb_label_is_translated(lang: str):
 
 def test_a_label_shows_in_the_reader_language():
     # given the verbs the review found shown as raw codes
-    # when they are labelled in each language
+    # when they are labelled in each language, then the label leads and the code stays beside it
     with translation.override("zh-hans"):
-        assert verb_label("user.deactivate") == "停用用户"
-        assert verb_label("user.password_reset") == "重置密码"
+        assert verb_label("user.deactivate") == "停用用户 (user.deactivate)"
+        assert verb_label("user.password_reset") == "重置密码 (user.password_reset)"
     with translation.override("zh-hant"):
-        assert verb_label("user.reactivate") == "重新啟用使用者"
+        assert verb_label("user.reactivate") == "重新啟用使用者 (user.reactivate)"
     with translation.override("en"):
-        assert verb_label("user.deactivate") == "user deactivated"
-        assert verb_label("transaction.allocation") == "allocation posted"
+        assert verb_label("user.deactivate") == "user deactivated (user.deactivate)"
+        assert verb_label("transaction.allocation") == "allocation posted (transaction.allocation)"
 
 
 def test_an_unknown_verb_shows_its_code():

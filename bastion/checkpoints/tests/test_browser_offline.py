@@ -31,9 +31,16 @@ def test_a_reload_with_no_network_still_opens_the_console_and_the_queue_is_sent_
     console = f"/checkpoints/entrances/{entrance.pk}/console/"
     # given a team member signed in at the console, online, and the console kept for offline use
     login(page, make_user("checkpoint_member", org=station.team, person=station.leader))
+    page.evaluate("caches.open('bastion-checkpoints-old').then(c => c.put('/old', new Response('old')))")
     page.goto(console)
     expect(page.locator("#offline-ready")).to_be_visible()
-    assert console in page.evaluate(KEPT)
+    kept = page.evaluate(KEPT)
+    assert console in kept
+    assert {"/static/checkpoints/console.js", "/static/checkpoints/checkpoints.css",
+            "/static/django_htmx/htmx.min.js"} <= set(kept)
+    # (an older version's cache is gone once the new worker is active)
+    assert "/old" not in kept
+    assert "bastion-checkpoints-old" not in page.evaluate("caches.keys()")
     # when the network drops and the tablet reloads the tab
     page.context.set_offline(True)
     # (renamed on the server meanwhile: a page showing the new name would have come over the network)

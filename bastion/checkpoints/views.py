@@ -273,6 +273,7 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
             "sent": _("sent"),
             "queued": _("Readings waiting to be sent:"),
             "offline_ready": _("This console also opens without a network."),
+            "others_waiting": _("Readings another member took here wait on this device until they sign in again:"),
         },
     })
 

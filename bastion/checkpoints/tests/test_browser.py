@@ -26,7 +26,8 @@ def test_a_member_runs_an_entrance_through_an_offline_spell_without_duplicates(s
                                                                               login):
     page = phone_page
     # given a team member signed in on a phone, at the console of an entrance
-    login(page, make_user("checkpoint_member", org=station.team, person=station.leader))
+    member = make_user("checkpoint_member", org=station.team, person=station.leader)
+    login(page, member)
     page.goto(f"/checkpoints/entrances/{station.entrances[0].pk}/console/")
     # when they record a normal temperature online
     with sent(page):
@@ -46,7 +47,8 @@ def test_a_member_runs_an_entrance_through_an_offline_spell_without_duplicates(s
     expect(page.locator("#confirmed")).to_be_visible()
     expect(page.locator("#queue-count")).to_have_text("4")
     assert Reading.objects.count() == 1
-    queued = page.evaluate(f"localStorage.getItem('bastion.checkpoints.readings.{station.entrances[0].pk}')")
+    key = f"bastion.checkpoints.readings.{station.entrances[0].pk}.{member.pk}"
+    queued = page.evaluate(f"localStorage.getItem('{key}')")
     # then, when the network returns, the queue is sent by itself
     with sent(page):
         page.context.set_offline(False)
@@ -56,7 +58,7 @@ def test_a_member_runs_an_entrance_through_an_offline_spell_without_duplicates(s
     assert str(Reading.objects.get(temperature="38.2").uuid) == str(confirm.remeasure_of)
     assert {str(r.uuid) for r in Reading.objects.all()} >= {r["uuid"] for r in json.loads(queued)}
     # and a resend of the very same queue stores nothing new
-    page.evaluate(f"localStorage.setItem('bastion.checkpoints.readings.{station.entrances[0].pk}', {queued!r})")
+    page.evaluate(f"localStorage.setItem('{key}', {queued!r})")
     with sent(page) as response:
         page.click("#send-now")
     assert response.value.json()["duplicates"] == 4
@@ -89,3 +91,37 @@ def test_the_clicker_counts_normal_passes(station, make_user, phone_page, login)
     expect(page.locator("#tally-count")).to_have_text("0")
     tally = Tally.objects.get()
     assert (tally.count, tally.entrance, tally.recorded_by) == (3, station.entrances[1], station.members[1])
+
+
+def test_readings_queued_by_one_member_are_never_sent_as_another_s(station, make_user, phone_page, login):
+    page = phone_page
+    first = make_user("checkpoint_member", org=station.team, person=station.members[0])
+    second = make_user("checkpoint_member", org=station.team, person=station.members[1])
+    console = f"/checkpoints/entrances/{station.entrances[0].pk}/console/"
+    # given a member who records two readings that the server cannot take yet
+    login(page, first)
+    page.goto(console)
+    page.route("**/api/checkpoints/readings/batch", lambda route: route.abort())
+    record(page, "36.5")
+    record(page, "36.6")
+    expect(page.locator("#queue-count")).to_have_text("2")
+    # when their session ends and a colleague signs in on the same tablet and records one
+    page.unroute("**/api/checkpoints/readings/batch")
+    page.context.clear_cookies()
+    login(page, second)
+    page.goto(console)
+    expect(page.locator("#queue-count")).to_have_text("0")
+    expect(page.locator("#others-waiting")).to_contain_text("2")
+    with sent(page):
+        record(page, "36.7")
+    # then only the colleague's own reading is sent, in their name
+    assert [(str(r.temperature), r.measured_by) for r in Reading.objects.all()] == [("36.7", station.members[1])]
+    # and when the first member signs in again, their readings go out in their own name
+    page.context.clear_cookies()
+    login(page, first)
+    with sent(page):
+        page.goto(console)
+    expect(page.locator("#queue-count")).to_have_text("0")
+    expect(page.locator("#others-waiting")).to_be_hidden()
+    assert sorted((str(r.temperature), r.measured_by.pk) for r in Reading.objects.all()) == [
+        ("36.5", station.members[0].pk), ("36.6", station.members[0].pk), ("36.7", station.members[1].pk)]

@@ -14,9 +14,13 @@
   var threshold = Number(root.dataset.threshold);
   var batchUrl = root.dataset.batchUrl, tallyUrl = root.dataset.tallyUrl, referralUrl = root.dataset.referralUrl;
   var csrf = root.dataset.csrf;
-  var QUEUE = "bastion.checkpoints.readings." + entrance;
-  var TALLIES = "bastion.checkpoints.tallies." + entrance;
-  var CLICKS = "bastion.checkpoints.clicks." + entrance;
+  // Queues are kept per member as well as per entrance: the server records whoever sends a
+  // reading as the one who took it, so a colleague signing in on a shared tablet must never
+  // send readings someone else typed. Those wait until their own member signs in again.
+  var member = root.dataset.member;
+  var QUEUE = "bastion.checkpoints.readings." + entrance + "." + member;
+  var TALLIES = "bastion.checkpoints.tallies." + entrance + "." + member;
+  var CLICKS = "bastion.checkpoints.clicks." + entrance + "." + member;
   var $ = function (id) { return document.getElementById(id); };
   var stage = "measure", first = null, sending = false;
 
@@ -42,7 +46,21 @@
     $("net").textContent = online ? T.online : T.offline + " " + T.queued + " " + waiting;
     $("net").className = "net" + (online ? "" : " offline");
     $("queue-count").textContent = waiting;
+    var others = othersWaiting();
+    $("others-waiting").hidden = !others;
+    $("others-waiting").textContent = others ? T.others_waiting + " " + others : "";
     $("tally-count").textContent = load(CLICKS, { count: 0 }).count;
+  }
+  // Readings and tallies other members left queued at this entrance on this device.
+  function othersWaiting() {
+    var count = 0, mine = [QUEUE, TALLIES];
+    ["bastion.checkpoints.readings." + entrance + ".", "bastion.checkpoints.tallies." + entrance + "."].forEach(function (prefix) {
+      for (var i = 0; i < localStorage.length; i++) {
+        var key = localStorage.key(i);
+        if (key && key.indexOf(prefix) === 0 && mine.indexOf(key) < 0) { count += load(key, []).length; }
+      }
+    });
+    return count;
   }
   function log(text) {
     var li = document.createElement("li");

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import CharField, Prefetch, Q, QuerySet
@@ -101,3 +102,38 @@ def audit_event_list(*, scope: Scope, verb: str = "") -> QuerySet[AuditEvent]:
     if verb:
         qs = qs.filter(verb__startswith=verb)
     return qs
+
+
+@dataclass
+class TargetSearch:
+    """Areas and organisations a grant could be given over, found by name (at most `limit` of each)."""
+
+    areas: list[Any]
+    organizations: list[Any]
+    more: bool  # some matches were left out: the query should be narrowed
+
+
+def grant_target_search(*, scope: Scope, query: str, limit: int = 15) -> TargetSearch:
+    """Nodes where the scope holds grant.change whose name matches the query in any script or in pinyin
+    (full or initials), or whose official code starts with it; shallow nodes first."""
+    from bastion.areas.models import Area
+    from bastion.core.text import normalise_query
+    from bastion.orgs.models import Organization
+
+    raw, term = query.strip(), normalise_query(query)
+    if not term:
+        return TargetSearch([], [], False)
+    by_name = Q(search_key__contains=term) | Q(name__icontains=raw)
+    areas = list(
+        Area.objects.filter(scope.area_visible_q("grant.change"))
+        .filter(by_name | (Q(code__startswith=raw) if raw.isdigit() else Q(pk__in=[])))
+        .order_by("depth", "path")
+        .only("name", "kind", "code", "path", "depth")[: limit + 1]
+    )
+    orgs = list(
+        Organization.objects.filter(scope.org_visible_q("grant.change"))
+        .filter(by_name)
+        .order_by("depth", "path")
+        .only("name", "kind", "path", "depth")[: limit + 1]
+    )
+    return TargetSearch(areas[:limit], orgs[:limit], len(areas) > limit or len(orgs) > limit)

@@ -156,7 +156,8 @@ def _user_page(
         "account": user,
         "grants": selectors.grant_list(user=user),
         "can_manage": can_manage,
-        "grant_form": grant_form or GrantForm(scope=scope),
+        # ?find= searches the nodes the role could be given over (a round trip, no script needed)
+        "grant_form": grant_form or GrantForm(scope=scope, find=request.GET.get("find", "")[:100]),
         "password_form": password_form or PasswordResetForm(),
         "new_password": new_password,
         "events": list(selectors.user_history(user=user)[:50]),
@@ -175,7 +176,7 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     scope = _scope(request)
     user = selectors.user_get(scope=scope, pk=pk)
-    form = GrantForm(request.POST, scope=scope)
+    form = GrantForm(request.POST, scope=scope, find=request.POST.get("find", "")[:100])
     if form.is_valid():
         target = form.cleaned_data["target"]
         is_area = isinstance(target, Area)

@@ -53,6 +53,10 @@ CASES = [
     ("麥島社區黨委", 1, "700.00", "獨居老黨員，居家隔離期間生活困難。", CaseStatus.APPROVED),
     ("珠海路社區黨委", 0, "500.00", "先鋒防控小組成員，連續值守二十天。", CaseStatus.PAID),
     ("徐州路社區黨委", 3, "2000.00", "經核實家庭收入未受影響。", CaseStatus.REJECTED),
+    # Waiting for the demo accounts: the community worker of 仰口路社區 decides the first,
+    # the officer of 湛山街道 the second (the district admin decides 海口路社區's above).
+    ("仰口路社區黨委", 1, "600.00", "居家隔離十四天，個體經營停業。", CaseStatus.SUBMITTED),
+    ("秀湛路社區黨委", 0, "500.00", "先鋒防控小組成員，每日值守小區卡口。", CaseStatus.COMMUNITY_APPROVED),
 ]
 
 

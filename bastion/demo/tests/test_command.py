@@ -5,11 +5,15 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bastion.access.models import User
+from bastion.access.scope import resolve_scope
 from bastion.areas.models import Area
+from bastion.care.models import Case
+from bastion.care.services import CHAIN, level_organization
 from bastion.demo.accounts import DEMO_PASSWORD
 from bastion.demo.loader import loader_module
 from bastion.demo.tests.state import database_state
@@ -19,6 +23,18 @@ def run_demo() -> str:
     out = io.StringIO()
     call_command("demo", "--load-only", stdout=out)
     return out.getvalue()
+
+
+def care_cases_to_decide(user: User) -> list[Case]:
+    scope = resolve_scope(user)
+    waiting = []
+    for case in Case.objects.filter(status__in=list(CHAIN)).select_related("organization"):
+        try:
+            scope.require("care.approve", org=level_organization(case, CHAIN[case.status][0]))
+        except PermissionDenied:
+            continue
+        waiting.append(case)
+    return waiting
 
 
 def test_load_only_loads_prints_the_accounts_and_is_idempotent(db):
@@ -31,6 +47,9 @@ def test_load_only_loads_prints_the_accounts_and_is_idempotent(db):
                      "checkpoint", "auditor"]:
         assert username in first
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+    # and the community, street and district accounts each find a care case waiting for their decision
+    for username in ["community_worker", "street_officer", "district_admin"]:
+        assert care_cases_to_decide(User.objects.get(username=username)), username
     # and when it is loaded again, with every app's loader, nothing changes
     before = database_state()
     run_demo()

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bastion.core.models import BaseModel
@@ -20,7 +21,7 @@ from bastion.supplies.units import BASE_UNIT, Dimension
 class Item(BaseModel):
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("e.g. alcohol, disinfectant_84"))
     name = models.CharField(_("name"), max_length=200)
-    dimension = models.CharField(_("measured by"), max_length=8, choices=Dimension.choices)
+    dimension = models.CharField(pgettext_lazy("unit kind", "measured by"), max_length=8, choices=Dimension.choices)
     history = HistoricalRecords()
 
     class Meta:
@@ -118,7 +119,12 @@ class Purchase(BaseModel):
     amount = models.DecimalField(_("amount (yuan)"), max_digits=14, decimal_places=2)
     account = models.ForeignKey(Account, verbose_name=_("paid from"), on_delete=models.PROTECT, related_name="+")
     payment = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="purchase")
-    location = models.ForeignKey(Location, verbose_name=_("received at"), on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(
+        Location,
+        verbose_name=pgettext_lazy("stock location", "received at"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
     date = models.DateField(_("date"))
     history = HistoricalRecords(excluded_fields=["remaining"])
@@ -224,7 +230,10 @@ class ReceivedLot(BaseModel):
     purchase = models.ForeignKey(Purchase, verbose_name=_("bought as"), on_delete=models.PROTECT, related_name="+")
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     location = models.ForeignKey(
-        Location, verbose_name=_("received at"), on_delete=models.PROTECT, related_name="received_lots"
+        Location,
+        verbose_name=pgettext_lazy("stock location", "received at"),
+        on_delete=models.PROTECT,
+        related_name="received_lots",
     )
     quantity = models.DecimalField(_("quantity (base unit)"), max_digits=14, decimal_places=3)
     remaining = models.DecimalField(_("remaining (base unit)"), max_digits=14, decimal_places=3)

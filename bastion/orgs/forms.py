@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.areas.forms import DATE_WIDGET
 from bastion.areas.models import Area, AreaKind
@@ -56,7 +57,10 @@ class OrgChildForm(_AreaFields):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
     purpose = forms.ChoiceField(
-        label=_("Purpose"), choices=PURPOSE_CHOICES, required=False, help_text=_("For a temporary branch.")
+        label=pgettext_lazy("branch purpose", "Purpose"),
+        choices=PURPOSE_CHOICES,
+        required=False,
+        help_text=_("For a temporary branch."),
     )
     channel = forms.CharField(
         label=_("Channel"),
@@ -79,7 +83,9 @@ class OrgChildForm(_AreaFields):
 
 class OrgEditForm(_AreaFields):
     name = forms.CharField(label=_("Name"), max_length=200)
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=PURPOSE_CHOICES, required=False)
+    purpose = forms.ChoiceField(
+        label=pgettext_lazy("branch purpose", "Purpose"), choices=PURPOSE_CHOICES, required=False
+    )
     channel = forms.CharField(label=_("Channel"), max_length=200, required=False)
     established = forms.DateField(label=_("Established"), required=False, widget=DATE_WIDGET)
 
@@ -110,7 +116,9 @@ class MemberAddForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Search for the person, then choose them from the list.")},
     )
-    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
+    role = forms.ChoiceField(
+        label=pgettext_lazy("membership", "Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
+    )
     title = forms.CharField(label=_("Title"), max_length=100, required=False, help_text=_("e.g. committee director"))
     start = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
@@ -48,7 +49,9 @@ ALLOWED_PARENTS: dict[str, set[str | None]] = {
 class Organization(MP_Node, BaseModel):  # type: ignore[django-manager-missing]  # treebeard is untyped
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices)
-    purpose = models.CharField(_("purpose"), max_length=32, choices=TemporaryPurpose.choices, blank=True)
+    purpose = models.CharField(
+        pgettext_lazy("branch purpose", "purpose"), max_length=32, choices=TemporaryPurpose.choices, blank=True
+    )
     channel = models.CharField(_("channel"), max_length=200, blank=True, help_text=_("e.g. a WeChat group name"))
     area = models.ForeignKey(
         Area, verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT, related_name="organizations"

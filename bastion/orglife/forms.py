@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from bastion.access.scope import Scope
 from bastion.orglife.models import COMPLIANCE_EVERY_MONTHS, ActivityKind, ActivityMode, PledgeKind
@@ -95,7 +95,7 @@ class ActivityForm(forms.Form):
 class EstablishForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     parent = forms.ChoiceField(label=gettext_lazy("Parent organisation"))
-    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=TemporaryPurpose.choices)
+    purpose = forms.ChoiceField(label=pgettext_lazy("branch purpose", "Purpose"), choices=TemporaryPurpose.choices)
     decided_by = forms.CharField(label=gettext_lazy("Decided by"), max_length=200)
     decided_on = forms.DateField(label=gettext_lazy("Decided on"), widget=DATE)
     established = forms.DateField(label=gettext_lazy("Established"), required=False, widget=DATE)
@@ -113,9 +113,9 @@ class AddMemberForm(forms.Form):
 
 
 class RulesForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     text = forms.CharField(label=gettext_lazy("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    document = forms.FileField(label=gettext_lazy("Document"), required=False)
+    document = forms.FileField(label=pgettext_lazy("file", "Document"), required=False)
 
 
 class PledgeForm(forms.Form):
@@ -159,7 +159,7 @@ class BrandForm(forms.Form):
 
 
 class StoryForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     organization = forms.ChoiceField(label=gettext_lazy("Organisation"))
     brand = forms.ChoiceField(label=gettext_lazy("Brand"), required=False)
     date = forms.DateField(label=gettext_lazy("Date"), widget=DATE)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bastion.core.models import BaseModel
@@ -152,9 +153,11 @@ class WorkingRules(BaseModel):
     organization = models.OneToOneField(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="working_rules"
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     text = models.TextField(_("text"), blank=True)
-    document = models.FileField(_("document"), upload_to="orglife/rules/", blank=True, max_length=255)
+    document = models.FileField(
+        pgettext_lazy("file", "document"), upload_to="orglife/rules/", blank=True, max_length=255
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -332,7 +335,7 @@ class Brand(BaseModel):
 class Story(BaseModel):
     """A story of people who stood up (先進事跡)."""
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="stories"
     )

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bastion.access.scope import Scope
@@ -113,7 +113,7 @@ def _yes(flag: bool) -> str:
     return gettext("yes") if flag else gettext("no")
 
 
-PERSON_COLUMNS = [_("name"), _("ID number"), _("agency cadre")]
+PERSON_COLUMNS = [pgettext_lazy("person", "name"), _("ID number"), _("agency cadre")]
 
 
 def _person(p: Any) -> list[Any]:
@@ -131,7 +131,7 @@ def _grids(qs: QuerySet[Area]) -> Drill:
 
 def _branches(qs: QuerySet[Any]) -> Drill:
     return Drill(
-        [_("branch"), _("area"), _("established"), _("dissolved")], qs,
+        [_("branch"), _("area"), _("established"), pgettext_lazy("date", "dissolved")], qs,
         lambda o: [o.name, o.area.name if o.area else "", _day(o.established), _day(o.dissolved)],
     )
 
@@ -175,7 +175,7 @@ def _activities_drill(c: Ctx) -> Drill:
 def _applications_drill(c: Ctx) -> Drill:
     rows = orglife.application_list(scope=c.scope, **c.span)
     return Drill(
-        [_("applied on"), _("name"), _("branch"), _("stage")], rows,
+        [_("applied on"), pgettext_lazy("person", "name"), _("branch"), _("stage")], rows,
         lambda a: [_day(a.applied_on), a.person.name, a.branch.name, a.get_stage_display()],
     )
 
@@ -190,7 +190,7 @@ def _brands_drill(c: Ctx) -> Drill:
 def _funds_drill(c: Ctx) -> Drill:
     rows = ledger.allocation_list(scope=c.scope, start=c.period.start, end=c.period.end)
     return Drill(
-        [_("date"), _("by"), _("memo"), _("yuan")], rows,
+        [_("date"), pgettext_lazy("paid by", "by"), _("memo"), _("yuan")], rows,
         lambda t: [_day(t.date), t.organization.name, t.memo, f"{t.allocated or Decimal(0):.2f}"],
     )
 
@@ -327,7 +327,8 @@ def _site_drill(c: Ctx, name: str, keys: list[str]) -> Drill | None:
                 return [_time(r.measured_at), r.entrance.name, gettext("reading %(t)s °C") % {"t": r.temperature}, 1]
             return [_time(r.start), r.entrance.name, gettext("tally until %(end)s") % {"end": _time(r.end)}, r.count]
 
-        return Drill([_("time"), _("entrance"), _("record"), _("persons")], Concat(readings, tallies), row,
+        columns = [_("time"), _("entrance"), _("record"), pgettext_lazy("person-times", "persons")]
+        return Drill(columns, Concat(readings, tallies), row,
                      note=_("First readings (a re-measure is the same person), then tallied passes."))
     if key in ("fevers", "referrals"):
         tz = timezone.get_current_timezone()
@@ -341,12 +342,12 @@ def _site_drill(c: Ctx, name: str, keys: list[str]) -> Drill | None:
                          lambda r: [_time(r.measured_at), r.entrance.name, f"{r.temperature} °C"])
         referrals = checkpoints.referral_list(scope=c.scope, site=site).filter(referred_at__gte=lo, referred_at__lt=hi)
         # The traveller's ID and phone stay on the referral's own page, behind its permission.
-        return Drill([_("time"), _("entrance"), _("name"), _("outcome")], referrals,
+        return Drill([_("time"), _("entrance"), pgettext_lazy("person", "name"), _("outcome")], referrals,
                      lambda r: [_time(r.referred_at), r.entrance.name, r.traveller_name, r.get_outcome_display()])
     if key == "longest_continuous_duty_hours":
         rows = checkpoints.longest_duty_per_member(scope=c.scope, site=site, start=start, end=end)
         return Drill(
-            [_("name"), _("from"), _("to"), _("hours")], rows,
+            [pgettext_lazy("person", "name"), _("from"), _("to"), _("hours")], rows,
             lambda m: [m.person.name, _time(m.longest.start), _time(m.longest.end), f"{m.longest.hours:.1f}"],
             note=_("Each member's longest continuous duty, longest first."),
         )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.screening.models import Contact, Outcome, ReferralOutcome, Symptom
 
@@ -12,7 +13,7 @@ TEMP_WIDGET = forms.NumberInput(
 
 class VisitForm(forms.Form):
     channel = forms.ChoiceField(
-        label=_("channel"),
+        label=pgettext_lazy("visit", "channel"),
         choices=[("door", _("Door visit")), ("phone", _("Phone"))],
         widget=forms.RadioSelect,
         initial="door",
@@ -53,7 +54,7 @@ class CheckForm(forms.Form):
         label=_("symptoms"), choices=Symptom.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     channel = forms.ChoiceField(
-        label=_("channel"),
+        label=pgettext_lazy("visit", "channel"),
         choices=[("door", _("Door visit")), ("phone", _("Phone"))],
         widget=forms.RadioSelect,
         initial="door",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bastion.areas.models import Area
@@ -62,7 +63,7 @@ class ScreeningVisit(BaseModel):
         related_name="screenings",
     )
     grid = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("visit", "channel"), max_length=16, choices=Channel.choices)
     at = models.DateTimeField(_("time"), db_index=True)
     # The member who visited or phoned; empty for a self-report.
     member = models.ForeignKey(
@@ -173,7 +174,9 @@ class Isolation(BaseModel):
 class IsolationCheck(BaseModel):
     isolation = models.ForeignKey(Isolation, on_delete=models.CASCADE, related_name="checks")
     at = models.DateTimeField(_("time"))
-    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.DOOR)
+    channel = models.CharField(
+        pgettext_lazy("visit", "channel"), max_length=16, choices=Channel.choices, default=Channel.DOOR
+    )
     temperature = models.DecimalField(_("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True)
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -264,7 +267,7 @@ class ReleaseRecord(BaseModel):
 
 
 class TaskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("task status", "Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 
@@ -275,7 +278,7 @@ class ScreeningTask(BaseModel):
     area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="screening_tasks")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bastion.core.models import BaseModel
@@ -18,7 +19,10 @@ from bastion.people.models import Person
 
 class Policy(BaseModel):
     organization = models.ForeignKey(
-        Organization, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="care_policies"
+        Organization,
+        verbose_name=pgettext_lazy("policy", "issued by"),
+        on_delete=models.PROTECT,
+        related_name="care_policies",
     )
     name = models.CharField(_("name"), max_length=200)
     effective_from = models.DateField(_("effective from"), null=True, blank=True)

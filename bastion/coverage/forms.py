@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.coverage.models import Relation
 from bastion.people.models import Gender
@@ -31,7 +32,7 @@ class HouseholdForm(forms.Form):
 
 
 class ResidentForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=100)
     relation = forms.ChoiceField(label=_("relation to the head"), choices=Relation.choices)
     id_number = forms.CharField(label=_("resident ID number"), max_length=20, required=False)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)

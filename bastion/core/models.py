@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BaseModel(models.Model):
@@ -21,7 +22,7 @@ class AuditEvent(models.Model):
     )
     verb = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=64)
-    object_id = models.CharField(_("object id"), max_length=64)
+    object_id = models.CharField(pgettext_lazy("audit", "object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     diff = models.JSONField(_("changes"), default=dict, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

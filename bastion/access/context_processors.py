@@ -5,12 +5,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # (URL name, label, permissions of which one is needed, or "" for any signed-in user). Entries whose page
 # does not exist yet are skipped, so apps can be added one by one.
 NAV: list[tuple[str, Any, str]] = [
     ("access:home", _("Home"), ""),
-    ("screening:today", _("Today"), "screening.view screening.view_own"),
+    ("screening:today", pgettext_lazy("worklist", "Today"), "screening.view screening.view_own"),
     ("coverage:index", _("Coverage"), "coverage.view"),
     ("checkpoints:index", _("Checkpoints"), "checkpoint.view"),
     ("orglife:index", _("Branch life"), "orglife.view"),

@@ -22,12 +22,14 @@ from bastion.areas.models import Area, AreaKind
 from bastion.core import audit
 from bastion.core.models import AuditEvent
 from bastion.core.personal import mask_id, mask_phone, parse_resident_id
+from bastion.core.text import search_key
 from bastion.coverage import selectors as coverage_selectors
 from bastion.coverage.models import Building, Household, Relation, Resident
-from bastion.coverage.services import building_key, household_create, household_key, resident_add
+from bastion.coverage.services import building_key, household_key, household_search_key, plain_diff, resident_add
 from bastion.imports.models import BatchStatus, ImportBatch
 from bastion.imports.parsing import FIELDS, Issue, Sheet, fold, read_sheet
 from bastion.people.models import Gender, Person
+from bastion.people.services import _clean_identity
 
 # What a service's error field is shown as: the column it came from.
 FIELD_COLUMNS = {"birth_date": "id_number", "person": "name", "moved_in": "relation", "area": "grid"}
@@ -206,36 +208,192 @@ def RELATIONS() -> dict[str, str]:  # noqa: N802 - a lazily built constant
 
 
 # -- the import itself ------------------------------------------------------------------------------------------
+#
+# A file is checked row by row against the registry as it stands plus the rows before it (the same checks, in
+# the same order, as household_create, building_get_or_create, resident_add and person_create make), without
+# writing; what the rows create is then written in bulk (full_clean, database constraints, row history, one
+# AuditEvent per object, as those services write them). Persons already registered are matched by ID number and
+# moved through resident_add itself. Looking up 8 rows a row through the services took about 8 ms a row.
+
+_CHUNK = 500  # keys per `IN (...)` query
 
 
-def _find_household(scope: Scope, v: dict[str, Any], errors: _RowErrors) -> Household | None:
-    building = Building.objects.filter(key=building_key(v["street"], v["compound"], v["building"])).first()
+def _in_chunks(values: Any) -> Any:
+    values = list(values)
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
+
+
+@dataclass
+class _Row:
+    number: int
+    errors: _RowErrors
+    v: dict[str, Any]
+    id_number: str
+
+
+@dataclass
+class _Home:
+    """A household of the file: registered already (`pk` set) or to be created."""
+
+    household: Household
+    has_head: bool
+    created: bool
+
+
+@dataclass
+class _Plan:
+    buildings: list[Building] = field(default_factory=list)
+    households: list[Household] = field(default_factory=list)
+    persons: list[Person] = field(default_factory=list)
+    residents: list[Resident] = field(default_factory=list)
+    moves: list[tuple[_Row, Person, _Home]] = field(default_factory=list)
+
+
+def _clean_or_error(obj: Any, exclude: list[str], errors: _RowErrors) -> bool:
+    """Field validation of a row's new object; uniqueness and foreign keys are left to the database."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors.add_exception(exc)
+        return False
+    return True
+
+
+class _Registry:
+    """What the registry holds for the rows of one file, looked up once, plus what earlier rows add."""
+
+    def __init__(self, scope: Scope, rows: list[_Row]) -> None:
+        self.scope = scope
+        self.buildings: dict[str, Building] = {}
+        for keys in _in_chunks({building_key(r.v["street"], r.v["compound"], r.v["building"]) for r in rows}):
+            for b in Building.objects.filter(key__in=keys).select_related("grid"):
+                self.buildings[b.key] = b
+        self.households: dict[str, Household] = {}
+        hkeys = {household_key(Building(key=building_key(r.v["street"], r.v["compound"], r.v["building"])),
+                               r.v["unit"], r.v["room"]) for r in rows}
+        for keys in _in_chunks(hkeys):
+            for h in Household.objects.filter(key__in=keys).select_related("grid", "building"):
+                self.households[h.key] = h
+        self.heads: set[int] = set()
+        for pks in _in_chunks(h.pk for h in self.households.values()):
+            self.heads |= set(
+                Resident.objects.filter(household__in=pks, relation=Relation.HEAD, moved_out__isnull=True)
+                .values_list("household_id", flat=True)
+            )
+        self.persons: dict[str, Person] = {}
+        for numbers in _in_chunks({r.id_number for r in rows if r.id_number}):
+            for p in Person.objects.filter(id_number__in=numbers):
+                self.persons[p.id_number or ""] = p
+        self.current: dict[int, Resident] = {}
+        for pks in _in_chunks(p.pk for p in self.persons.values()):
+            for r in Resident.objects.filter(person__in=pks, moved_out__isnull=True).select_related("household"):
+                self.current[r.person_id] = r
+        self.planned: dict[str, _Home] = {}  # households earlier rows create, by address key
+        self._writable: dict[int, bool] = {}
+        self._may_create: dict[int, PermissionDenied | None] = {}
+
+    def writable(self, household: Household) -> bool:
+        if household.pk not in self._writable:
+            self._writable[household.pk] = coverage_selectors.household_writable(self.scope, household)
+        return self._writable[household.pk]
+
+    def may_create(self, grid: Area) -> PermissionDenied | None:
+        """household_create's and building_get_or_create's scope check, once per grid."""
+        if grid.pk not in self._may_create:
+            try:
+                self.scope.require("coverage.change", area=grid)
+            except PermissionDenied as exc:
+                self._may_create[grid.pk] = exc
+            else:
+                self._may_create[grid.pk] = None
+        return self._may_create[grid.pk]
+
+
+def _existing_home(reg: _Registry, row: _Row) -> _Home | None:
+    """_find_household: the registered household at the row's address, if the user may add to it."""
+    v, errors = row.v, row.errors
+    bkey = building_key(v["street"], v["compound"], v["building"])
+    building = reg.buildings.get(bkey)
     if building is None:
         return None
-    household = (
-        Household.objects.filter(key=household_key(building, v["unit"], v["room"]))
-        .select_related("grid", "building")
-        .first()
-    )
+    key = household_key(building, v["unit"], v["room"])
+    if key in reg.planned:
+        planned = reg.planned[key]
+        if planned.household.grid_id != v["grid"].pk:
+            errors.add("grid", _("This address is registered in %(grid)s.") % {"grid": planned.household.grid.name})
+            return None
+        return planned
+    household = reg.households.get(key)
     if household is None:
         return None
     if household.grid_id != v["grid"].pk:
         errors.add("grid", _("This address is registered in %(grid)s.") % {"grid": household.grid.name})
-        raise ValidationError("")
-    if not coverage_selectors.household_writable(scope, household):
+        return None
+    if not reg.writable(household):
         errors.add("grid", _("You may change only the households you are responsible for."))
-        raise ValidationError("")
-    return household
+        return None
+    return _Home(household, household.pk in reg.heads, created=False)
+
+
+def _new_home(reg: _Registry, row: _Row) -> tuple[_Home, Building | None] | None:
+    """household_create's checks; the household (and building) to create, or None with the row's error."""
+    v, errors = row.v, row.errors
+    denied = reg.may_create(v["grid"])
+    if denied is not None:
+        errors.add_exception(denied)
+        return None
+    bkey = building_key(v["street"], v["compound"], v["building"])
+    building = reg.buildings.get(bkey)
+    new_building = None
+    if building is not None and building.grid_id != v["grid"].pk:
+        errors.add("building", _("This building is already registered in %(grid)s.") % {"grid": building.grid.name})
+        return None
+    if building is None:
+        new_building = building = Building(grid=v["grid"], street=v["street"].strip(), compound=v["compound"].strip(),
+                                           number=v["building"].strip(), key=bkey)
+        if not _clean_or_error(building, ["grid"], errors):
+            return None
+    household = Household(building=building, grid=v["grid"], unit=v["unit"].strip(), room=v["room"].strip(),
+                          key=household_key(building, v["unit"], v["room"]), note="")
+    household.search_key = household_search_key(household)
+    if not _clean_or_error(household, ["grid", "building"], errors):
+        return None
+    return _Home(household, False, created=True), new_building
+
+
+def _write(scope: Scope, plan: _Plan) -> None:
+    """Insert what the rows create, with row history and the audit events their services would write."""
+    user = scope.user if getattr(scope.user, "is_authenticated", False) else None
+    events: list[AuditEvent] = []
+
+    def audited(verb: str, objs: list[Any], plain: bool) -> None:
+        for obj in objs:
+            changes = audit.diff({}, audit.snapshot(obj))
+            events.append(AuditEvent(actor=user, verb=verb, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                                     object_repr=str(obj)[:200], diff=plain_diff(changes) if plain else changes))
+
+    Building.objects.bulk_create(plan.buildings, batch_size=_CHUNK)
+    Building.history.bulk_history_create(plan.buildings, batch_size=_CHUNK, default_user=user)
+    audited("building.create", plan.buildings, plain=True)
+    Household.objects.bulk_create(plan.households, batch_size=_CHUNK)
+    Household.history.bulk_history_create(plan.households, batch_size=_CHUNK, default_user=user)
+    audited("household.create", plan.households, plain=True)
+    Person.objects.bulk_create(plan.persons, batch_size=_CHUNK)
+    Person.history.bulk_history_create(plan.persons, batch_size=_CHUNK, default_user=user)
+    audited("person.create", plan.persons, plain=False)
+    Resident.objects.bulk_create(plan.residents, batch_size=_CHUNK)
+    Resident.history.bulk_history_create(plan.residents, batch_size=_CHUNK, default_user=user)
+    audited("resident.add", plan.residents, plain=False)
+    AuditEvent.objects.bulk_create(events, batch_size=_CHUNK)
 
 
 def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
-    """Run every row through the services inside the caller's transaction; collect every problem."""
+    """Check every row, then write what they create inside the caller's transaction; collect every problem."""
     out = Outcome(rows=len(sheet.rows), issues=list(sheet.issues))
     grids = _Grids(scope)
-    households: dict[tuple[Any, ...], Household] = {}
-    matched_households: set[int] = set()
-    created_households: set[int] = set()
     seen_ids: dict[str, int] = {}
+    rows: list[_Row] = []
     for row in sheet.rows:
         errors = _RowErrors(sheet, row["_row"])
         v = _clean_row(row, errors, grids)
@@ -252,54 +410,103 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
         if v is None or errors.issues:
             out.issues += errors.issues
             continue
+        rows.append(_Row(row["_row"], errors, v, id_number))
+
+    reg = _Registry(scope, rows)
+    plan = _Plan()
+    homes: dict[tuple[Any, ...], _Home] = {}
+    matched_households: set[int] = set()
+    for row in rows:
+        v, errors = row.v, row.errors
         address = (v["grid"].pk, building_key(v["street"], v["compound"], v["building"]), fold(v["unit"]),
                    fold(v["room"]))
-        savepoint = transaction.savepoint()
-        created_household = created_person = matched_person = False
-        try:
-            household = households.get(address)
-            if household is None:
-                household = _find_household(scope, v, errors)
-                if household is None:
-                    household = household_create(
-                        scope=scope, grid=v["grid"], street=v["street"], compound=v["compound"],
-                        building=v["building"], unit=v["unit"], room=v["room"],
-                    )
-                    created_household = True
-            existing = Person.objects.filter(id_number=id_number).first() if id_number else None
-            if existing is not None:
-                if fold(existing.name) != fold(v["name"]):
-                    errors.add("id_number", _("This ID number is registered to a person with another name; "
-                                              "check the number and the name."))
-                    raise ValidationError("")
-                matched_person = True
-                current = Resident.objects.filter(person=existing, moved_out__isnull=True).first()
-                if current is None or current.household_id != household.pk:
-                    resident_add(scope=scope, household=household, relation=v["relation"], person=existing)
-            else:
-                resident = resident_add(
-                    scope=scope, household=household, relation=v["relation"], name=v["name"],
-                    id_number=id_number, phone=v["phone"], gender=v["gender"],
-                )
-                created_person = True
-                for warning in getattr(resident.person, "validation_warnings", []):
-                    out.warnings.append(Issue(row["_row"], errors.column("id_number"), warning))
-        except (ValidationError, PermissionDenied) as exc:
-            transaction.savepoint_rollback(savepoint)
-            if not errors.issues:
-                errors.add_exception(exc)
+        home = homes.get(address)
+        new_building = None
+        fresh = False
+        if home is None:
+            home = _existing_home(reg, row)
+            if home is None and not errors.issues:
+                made = _new_home(reg, row)
+                if made is not None:
+                    (home, new_building), fresh = made, True
+        if home is None or errors.issues:
             out.issues += errors.issues
             continue
-        transaction.savepoint_commit(savepoint)
-        households[address] = household
-        if created_household:
-            created_households.add(household.pk)
+        # resident_add's checks: the household may be changed (a new one: household_create checked), the relation.
+        person = reg.persons.get(row.id_number) if row.id_number else None
+        new_person = None
+        warnings: list[str] = []
+        moving: Resident | None = None
+        if person is not None:
+            if fold(person.name) != fold(v["name"]):
+                errors.add("id_number", _("This ID number is registered to a person with another name; "
+                                          "check the number and the name."))
+            else:
+                current = reg.current.get(person.pk)
+                if current is None or home.created or current.household_id != home.household.pk:
+                    moving = current
+                    if v["relation"] == Relation.HEAD and home.has_head:
+                        errors.add("relation", _("This household already has a head."))
+                else:
+                    person = None  # lives here already: matched, nothing to write
+        else:
+            try:
+                identity, warnings = _clean_identity(id_number=row.id_number, phone=v["phone"], gender=v["gender"],
+                                                     birth_date=None)
+            except ValidationError as exc:
+                errors.add_exception(exc)
+            else:
+                name = v["name"].strip()
+                new_person = Person(name=name, area=v["grid"], search_key=search_key(name), **identity)
+                if _clean_or_error(new_person, ["area"], errors) and v["relation"] == Relation.HEAD and home.has_head:
+                    errors.add("relation", _("This household already has a head."))
+                resident = Resident(household=home.household, person=new_person, relation=v["relation"])
+                if not errors.issues:
+                    _clean_or_error(resident, ["household", "person"], errors)
+        if errors.issues:
+            out.issues += errors.issues
+            continue
+        # The row is good: what it adds is seen by the rows after it.
+        homes[address] = home
+        if fresh:
+            plan.households.append(home.household)
             out.households_created += 1
-        elif household.pk not in matched_households and household.pk not in created_households:
-            matched_households.add(household.pk)
+            reg.planned[home.household.key] = home
+        if new_building is not None:
+            plan.buildings.append(new_building)
+            reg.buildings[new_building.key] = new_building
+        if not home.created and home.household.pk not in matched_households:
+            matched_households.add(home.household.pk)
             out.households_matched += 1
-        out.persons_created += created_person
-        out.persons_matched += matched_person
+        if v["relation"] == Relation.HEAD and (new_person is not None or person is not None):
+            home.has_head = True
+        if new_person is not None:
+            plan.persons.append(new_person)
+            plan.residents.append(resident)
+            out.persons_created += 1
+            for warning in warnings:
+                out.warnings.append(Issue(row.number, errors.column("id_number"), warning))
+        else:
+            out.persons_matched += 1
+            if person is not None:
+                plan.moves.append((row, person, home))
+                if moving is not None:
+                    reg.current.pop(person.pk)
+                    if moving.relation == Relation.HEAD:
+                        reg.heads.discard(moving.household_id)
+                        for other in homes.values():
+                            if other.household.pk == moving.household_id:
+                                other.has_head = False
+
+    if not out.issues:
+        _write(scope, plan)
+        # A registered person moves through resident_add itself (moving out of the old household, audit, history).
+        for row, person, home in plan.moves:
+            try:
+                resident_add(scope=scope, household=home.household, relation=row.v["relation"], person=person)
+            except (ValidationError, PermissionDenied) as exc:
+                row.errors.add_exception(exc)
+                out.issues += row.errors.issues
     out.issues.sort(key=lambda i: i.row)
     return out
 

@@ -230,6 +230,7 @@ class _Row:
     errors: _RowErrors
     v: dict[str, Any]
     id_number: str
+    bkey: str = ""  # building_key of the row, computed once (it converts script)
 
 
 @dataclass
@@ -266,11 +267,11 @@ class _Registry:
     def __init__(self, scope: Scope, rows: list[_Row]) -> None:
         self.scope = scope
         self.buildings: dict[str, Building] = {}
-        for keys in _in_chunks({building_key(r.v["street"], r.v["compound"], r.v["building"]) for r in rows}):
+        for keys in _in_chunks({r.bkey for r in rows}):
             for b in Building.objects.filter(key__in=keys).select_related("grid"):
                 self.buildings[b.key] = b
         self.households: dict[str, Household] = {}
-        hkeys = {household_key(Building(key=building_key(r.v["street"], r.v["compound"], r.v["building"])),
+        hkeys = {household_key(Building(key=r.bkey),
                                r.v["unit"], r.v["room"]) for r in rows}
         for keys in _in_chunks(hkeys):
             for h in Household.objects.filter(key__in=keys).select_related("grid", "building"):
@@ -313,7 +314,7 @@ class _Registry:
 def _existing_home(reg: _Registry, row: _Row) -> _Home | None:
     """_find_household: the registered household at the row's address, if the user may add to it."""
     v, errors = row.v, row.errors
-    bkey = building_key(v["street"], v["compound"], v["building"])
+    bkey = row.bkey
     building = reg.buildings.get(bkey)
     if building is None:
         return None
@@ -343,7 +344,7 @@ def _new_home(reg: _Registry, row: _Row) -> tuple[_Home, Building | None] | None
     if denied is not None:
         errors.add_exception(denied)
         return None
-    bkey = building_key(v["street"], v["compound"], v["building"])
+    bkey = row.bkey
     building = reg.buildings.get(bkey)
     new_building = None
     if building is not None and building.grid_id != v["grid"].pk:
@@ -410,7 +411,7 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
         if v is None or errors.issues:
             out.issues += errors.issues
             continue
-        rows.append(_Row(row["_row"], errors, v, id_number))
+        rows.append(_Row(row["_row"], errors, v, id_number, building_key(v["street"], v["compound"], v["building"])))
 
     reg = _Registry(scope, rows)
     plan = _Plan()
@@ -418,8 +419,7 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
     matched_households: set[int] = set()
     for row in rows:
         v, errors = row.v, row.errors
-        address = (v["grid"].pk, building_key(v["street"], v["compound"], v["building"]), fold(v["unit"]),
-                   fold(v["room"]))
+        address = (v["grid"].pk, row.bkey, fold(v["unit"]), fold(v["room"]))
         home = homes.get(address)
         new_building = None
         fresh = False

@@ -1,7 +1,7 @@
 """Import permissions per role (merged into the Scope by bastion.access.scope).
 
-imports.upload   upload a household registry, see its preview and confirm it; the rows still
-                 go through the coverage and people services, which check every grid
+imports.upload   upload a household registry, see its preview and confirm it; every row is
+                 checked as the coverage and people services check it, every grid included
 imports.view     open the import page and one's own past imports
 
 Exports need the spine's "export" permission (auditors lack it) and "coverage.view".

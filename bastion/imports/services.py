@@ -358,12 +358,12 @@ def _new_home(reg: _Registry, row: _Row) -> tuple[_Home, Building | None] | None
     household = Household(building=building, grid=v["grid"], unit=v["unit"].strip(), room=v["room"].strip(),
                           key=household_key(building, v["unit"], v["room"]), note="")
     household.search_key = household_search_key(household)
-    if not _clean_or_error(household, ["grid", "building"], errors):
+    if not _clean_or_error(household, ["grid", "building", "search_key"], errors):
         return None
     return _Home(household, False, created=True), new_building
 
 
-def _write(scope: Scope, plan: _Plan) -> None:
+def _write(scope: Scope, plan: _Plan, out: Outcome) -> None:
     """Insert what the rows create, with row history and the audit events their services would write."""
     user = scope.user if getattr(scope.user, "is_authenticated", False) else None
     events: list[AuditEvent] = []
@@ -380,6 +380,16 @@ def _write(scope: Scope, plan: _Plan) -> None:
     Household.objects.bulk_create(plan.households, batch_size=_CHUNK)
     Household.history.bulk_history_create(plan.households, batch_size=_CHUNK, default_user=user)
     audited("household.create", plan.households, plain=True)
+    # Registered persons move through resident_add itself (moving out of the old household, audit, history),
+    # before the new residents go in: a head who moves out makes room for the new head the file names.
+    for row, person, home in plan.moves:
+        try:
+            resident_add(scope=scope, household=home.household, relation=row.v["relation"], person=person)
+        except (ValidationError, PermissionDenied) as exc:
+            row.errors.add_exception(exc)
+            out.issues += row.errors.issues
+    if out.issues:
+        return
     Person.objects.bulk_create(plan.persons, batch_size=_CHUNK)
     Person.history.bulk_history_create(plan.persons, batch_size=_CHUNK, default_user=user)
     audited("person.create", plan.persons, plain=False)
@@ -395,9 +405,9 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
     grids = _Grids(scope)
     seen_ids: dict[str, int] = {}
     rows: list[_Row] = []
-    for row in sheet.rows:
-        errors = _RowErrors(sheet, row["_row"])
-        v = _clean_row(row, errors, grids)
+    for cells in sheet.rows:
+        errors = _RowErrors(sheet, cells["_row"])
+        v = _clean_row(cells, errors, grids)
         id_number = ""
         if v is not None and v["id_number"]:
             try:
@@ -407,11 +417,11 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
             else:
                 if id_number in seen_ids:
                     errors.add("id_number", _("The same ID number as in row %(row)d.") % {"row": seen_ids[id_number]})
-                seen_ids.setdefault(id_number, row["_row"])
+                seen_ids.setdefault(id_number, cells["_row"])
         if v is None or errors.issues:
             out.issues += errors.issues
             continue
-        rows.append(_Row(row["_row"], errors, v, id_number, building_key(v["street"], v["compound"], v["building"])))
+        rows.append(_Row(cells["_row"], errors, v, id_number, building_key(v["street"], v["compound"], v["building"])))
 
     reg = _Registry(scope, rows)
     plan = _Plan()
@@ -458,7 +468,8 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
             else:
                 name = v["name"].strip()
                 new_person = Person(name=name, area=v["grid"], search_key=search_key(name), **identity)
-                if _clean_or_error(new_person, ["area"], errors) and v["relation"] == Relation.HEAD and home.has_head:
+                clean = _clean_or_error(new_person, ["area", "search_key"], errors)
+                if clean and v["relation"] == Relation.HEAD and home.has_head:
                     errors.add("relation", _("This household already has a head."))
                 resident = Resident(household=home.household, person=new_person, relation=v["relation"])
                 if not errors.issues:
@@ -499,14 +510,7 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
                                 other.has_head = False
 
     if not out.issues:
-        _write(scope, plan)
-        # A registered person moves through resident_add itself (moving out of the old household, audit, history).
-        for row, person, home in plan.moves:
-            try:
-                resident_add(scope=scope, household=home.household, relation=row.v["relation"], person=person)
-            except (ValidationError, PermissionDenied) as exc:
-                row.errors.add_exception(exc)
-                out.issues += row.errors.issues
+        _write(scope, plan, out)
     out.issues.sort(key=lambda i: i.row)
     return out
 

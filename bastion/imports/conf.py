@@ -18,8 +18,9 @@ def _int(name: str, default: int) -> int:
 
 
 def max_rows() -> int:
-    """Data rows one web upload may hold: about 8 ms a row, so a check stays well inside a 30 s request."""
-    return _int("BASTION_IMPORT_MAX_ROWS", 2000)
+    """Data rows one web upload may hold: about 1 ms a row (bench/imports.py), so a whole community's registry
+    is checked or confirmed well inside gunicorn's 30 s request timeout."""
+    return _int("BASTION_IMPORT_MAX_ROWS", 10000)
 
 
 def max_bytes() -> int:

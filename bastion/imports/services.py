@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -511,7 +511,13 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
                                 other.has_head = False
 
     if not out.issues:
-        _write(scope, plan, out)
+        try:
+            with transaction.atomic():
+                _write(scope, plan, out)
+        except IntegrityError:
+            # Someone registered one of the file's addresses or ID numbers between its look-ups and its writes.
+            out.issues.append(Issue(1, "", _("The registry changed while this file was being imported, so nothing "
+                                             "was written; check the file again.")))
     out.issues.sort(key=lambda i: i.row)
     return out
 

@@ -137,3 +137,22 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(district, worker, dja
     assert Resident.objects.count() == 90 and Household.objects.count() == 30
 
 
+
+
+def test_a_registry_change_between_look_up_and_write_is_an_error_not_a_crash(district, worker, monkeypatch):  # noqa: F811
+    # given a checked file, and someone registering 王小明's ID number just before the rows are written
+    rows = rows_for(district.grids[0].name)
+    batch = services.batch_upload(scope=resolve_scope(worker), file_name="r.xlsx", content=xlsx(HANS, rows))
+    write = services._write
+
+    def racing_write(scope, plan, out):
+        Person.objects.create(name="王小明", id_number=rows[2][8])
+        write(scope, plan, out)
+
+    monkeypatch.setattr(services, "_write", racing_write)
+    # when it is confirmed
+    batch = services.batch_confirm(scope=resolve_scope(worker), batch=batch)
+    # then nothing from the file is written and the batch says why
+    assert batch.status == BatchStatus.INVALID
+    assert "registry changed" in batch.errors[0]["message"]
+    assert not Household.objects.exists() and not Person.objects.exists()

@@ -29,7 +29,7 @@ from bastion.coverage.services import building_key, household_key, household_sea
 from bastion.imports.models import BatchStatus, ImportBatch
 from bastion.imports.parsing import FIELDS, Issue, Sheet, fold, read_sheet
 from bastion.people.models import Gender, Person
-from bastion.people.services import _clean_identity
+from bastion.people.services import clean_identity
 
 # What a service's error field is shown as: the column it came from.
 FIELD_COLUMNS = {"birth_date": "id_number", "person": "name", "moved_in": "relation", "area": "grid"}
@@ -462,7 +462,7 @@ def _import_rows(*, scope: Scope, sheet: Sheet) -> Outcome:
                     person = None  # lives here already: matched, nothing to write
         else:
             try:
-                identity, warnings = _clean_identity(id_number=row.id_number, phone=v["phone"], gender=v["gender"],
+                identity, warnings = clean_identity(id_number=row.id_number, phone=v["phone"], gender=v["gender"],
                                                      birth_date=None)
             except ValidationError as exc:
                 errors.add_exception(exc)

@@ -27,7 +27,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _clean_identity(
+def clean_identity(
     *, id_number: str | None, phone: str | None, gender: str | None, birth_date: dt.date | None
 ) -> tuple[dict[str, Any], list[str]]:
     """Validate ID and phone; derive birth date and gender from the ID when not given."""
@@ -111,7 +111,7 @@ def person_create(
         scope.require_global("person.change")
     else:
         scope.require("person.change", area=area)
-    identity, warnings = _clean_identity(id_number=id_number, phone=phone, gender=gender, birth_date=birth_date)
+    identity, warnings = clean_identity(id_number=id_number, phone=phone, gender=gender, birth_date=birth_date)
     _check_party(party_status, is_agency_cadre, home_agency.strip())
     if identity.get("id_number") and Person.objects.filter(id_number=identity["id_number"]).exists():
         raise ValidationError({"id_number": _("Another person already has this ID number.")})
@@ -164,7 +164,7 @@ def person_update(
         checked_id = id_number if id_number is not UNSET else None
         if checked_id is None and (birth_date is not UNSET or gender is not UNSET):
             checked_id = person.id_number or None
-        identity, warnings = _clean_identity(
+        identity, warnings = clean_identity(
             id_number=checked_id,
             phone=phone if phone is not UNSET else None,
             gender=gender if gender is not UNSET else None,

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from bastion.access.models import Grant, User
 from bastion.access.scope import resolve_scope, system_scope
@@ -17,6 +19,15 @@ from bastion.orgs.models import Organization
 from bastion.orgs.services import org_create
 
 _seq = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Every test starts in the default language (zh-Hans): a request through the test client
+    activates its own language in this thread and Django leaves it active afterwards."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

@@ -364,23 +364,25 @@ def _new_home(reg: _Registry, row: _Row) -> tuple[_Home, Building | None] | None
     return _Home(household, False, created=True), new_building
 
 
+def _audited(events: list[AuditEvent], user: Any, verb: str, objs: list[Any], plain: bool) -> None:
+    """Append the creation events a service would write for these objects (bulk-created later)."""
+    for obj in objs:
+        changes = audit.diff({}, audit.snapshot(obj))
+        events.append(AuditEvent(actor=user, verb=verb, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                                 object_repr=str(obj)[:200], diff=plain_diff(changes) if plain else changes))
+
+
 def _write(scope: Scope, plan: _Plan, out: Outcome) -> None:
     """Insert what the rows create, with row history and the audit events their services would write."""
     user = scope.user if getattr(scope.user, "is_authenticated", False) else None
     events: list[AuditEvent] = []
 
-    def audited(verb: str, objs: list[Any], plain: bool) -> None:
-        for obj in objs:
-            changes = audit.diff({}, audit.snapshot(obj))
-            events.append(AuditEvent(actor=user, verb=verb, object_type=obj._meta.label_lower, object_id=str(obj.pk),
-                                     object_repr=str(obj)[:200], diff=plain_diff(changes) if plain else changes))
-
     Building.objects.bulk_create(plan.buildings, batch_size=_CHUNK)
     Building.history.bulk_history_create(plan.buildings, batch_size=_CHUNK, default_user=user)
-    audited("building.create", plan.buildings, plain=True)
+    _audited(events, user, "building.create", plan.buildings, plain=True)
     Household.objects.bulk_create(plan.households, batch_size=_CHUNK)
     Household.history.bulk_history_create(plan.households, batch_size=_CHUNK, default_user=user)
-    audited("household.create", plan.households, plain=True)
+    _audited(events, user, "household.create", plan.households, plain=True)
     # Registered persons move through resident_add itself (moving out of the old household, audit, history),
     # before the new residents go in: a head who moves out makes room for the new head the file names.
     for row, person, home in plan.moves:
@@ -393,10 +395,10 @@ def _write(scope: Scope, plan: _Plan, out: Outcome) -> None:
         return
     Person.objects.bulk_create(plan.persons, batch_size=_CHUNK)
     Person.history.bulk_history_create(plan.persons, batch_size=_CHUNK, default_user=user)
-    audited("person.create", plan.persons, plain=False)
+    _audited(events, user, "person.create", plan.persons, plain=False)
     Resident.objects.bulk_create(plan.residents, batch_size=_CHUNK)
     Resident.history.bulk_history_create(plan.residents, batch_size=_CHUNK, default_user=user)
-    audited("resident.add", plan.residents, plain=False)
+    _audited(events, user, "resident.add", plan.residents, plain=False)
     AuditEvent.objects.bulk_create(events, batch_size=_CHUNK)
 
 

@@ -2,8 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from bastion.access.models import Grant
+from bastion.access.models import Grant, User
 from bastion.areas.models import Area
+from bastion.core.models import AuditEvent
 from bastion.people.models import Person
 
 
@@ -29,3 +30,27 @@ def test_grant_creates_a_user_with_a_role_on_a_grid(district):
     assert grant.role == "member" and grant.area == district.grids[0]
     with pytest.raises(CommandError, match="^role: "):
         call_command("grant", "volunteer1", "member", area=district.grids[0].pk)
+
+
+def test_grant_creates_an_account_for_a_registered_person(district, capsys):
+    # Given a registered person
+    call_command("person_add", name="甲", area=district.grids[0].pk)
+    person = Person.objects.get(name="甲")
+    capsys.readouterr()
+    # when the CLI opens an account for them with a role
+    call_command("grant", "jia", "grid_secretary", area=district.grids[0].pk, create=True, person=person.pk)
+    # then the account belongs to the person, and the generated password printed once signs in
+    user = User.objects.get(username="jia")
+    assert user.person == person and user.grants.get().role == "grid_secretary"
+    password = capsys.readouterr().out.strip().rsplit(" ", 1)[-1]
+    assert user.check_password(password)
+    assert AuditEvent.objects.filter(verb="user.create", object_id=str(user.pk)).exists()
+    # and a second account for the same person, or --person on an existing user, is refused with nothing written
+    with pytest.raises(CommandError, match="^person: "):
+        call_command("grant", "jia2", "member", area=district.grids[0].pk, create=True, person=person.pk)
+    with pytest.raises(CommandError, match="^person: "):
+        call_command("grant", "jia", "member", area=district.grids[0].pk, create=True, person=person.pk)
+    with pytest.raises(CommandError, match="^person: no person"):
+        call_command("grant", "yi", "member", area=district.grids[0].pk, create=True, person=999999)
+    assert not User.objects.filter(username__in=["jia2", "yi"]).exists()
+    assert user.grants.count() == 1

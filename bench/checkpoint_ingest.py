@@ -27,8 +27,9 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("BASTION_BENCH_PG", "postgres://postgres@127.0.0.1:5432/bastion_bench")
+from _harness import pg_url, run_children
+
+PG_URL = pg_url("bastion_bench")
 
 
 def free_port() -> int:
@@ -47,30 +48,8 @@ def main() -> None:
     if args.child:
         run(args.child, args.batches, args.size)
         return
-    bench_dir = ROOT / "var" / "bench"
-    bench_dir.mkdir(parents=True, exist_ok=True)
-    targets = {"sqlite": f"sqlite:///{bench_dir / 'checkpoint_ingest.sqlite3'}", "postgresql": PG_URL}
-    for name, url in targets.items():
-        if args.only and args.only != name:
-            continue
-        if name == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(bench_dir / "checkpoint_ingest.sqlite3") + suffix).unlink(missing_ok=True)
-        else:
-            ensure_pg_database(url)
-        env = {**os.environ, "BASTION_DATABASE_URL": url, "BASTION_INSECURE_DEV": "1",
-               "DJANGO_SETTINGS_MODULE": "bastion.settings", "BASTION_LOG_LEVEL": "ERROR"}
-        subprocess.run([sys.executable, __file__, "--child", name, "--batches", str(args.batches),
-                        "--size", str(args.size)], env=env, check=True, cwd=ROOT)
-
-
-def ensure_pg_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    run_children(__file__, "checkpoint_ingest", PG_URL, args.only,
+                 ["--batches", str(args.batches), "--size", str(args.size)])
 
 
 def rows_for(entrance_id: int, n: int) -> list[dict]:

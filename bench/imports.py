@@ -20,13 +20,11 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("BASTION_BENCH_PG", "postgres://postgres@127.0.0.1:5432/bastion_bench_imports")
+from _harness import pg_url, run_children
+
+PG_URL = pg_url("bastion_bench_imports")
 HEADER = ["网格", "街路", "小区", "楼号", "单元", "室", "姓名", "性别", "身份证号", "电话", "与户主关系"]
 RELATIONS = ["户主", "配偶", "子女"]
 
@@ -41,31 +39,10 @@ def main() -> None:
     if args.child:
         run(args.child, args.rows, args.profile)
         return
-    bench_dir = ROOT / "var" / "bench"
-    bench_dir.mkdir(parents=True, exist_ok=True)
-    targets = {"sqlite": f"sqlite:///{bench_dir / 'imports.sqlite3'}", "postgresql": PG_URL}
-    for name, url in targets.items():
-        if args.only and args.only != name:
-            continue
-        if name == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(bench_dir / "imports.sqlite3") + suffix).unlink(missing_ok=True)
-        else:
-            reset_pg_database(url)
-        env = {**os.environ, "BASTION_DATABASE_URL": url, "BASTION_INSECURE_DEV": "1",
-               "DJANGO_SETTINGS_MODULE": "bastion.settings", "BASTION_LOG_LEVEL": "ERROR",
-               "BASTION_IMPORT_MAX_ROWS": str(args.rows)}  # the bench measures N rows whatever the web limit
-        command = [sys.executable, __file__, "--child", name, "--rows", str(args.rows)]
-        subprocess.run(command + (["--profile"] if args.profile else []), env=env, check=True, cwd=ROOT)
-
-
-def reset_pg_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    # The bench measures N rows whatever the web limit.
+    run_children(__file__, "imports", PG_URL, args.only,
+                 ["--rows", str(args.rows), *(["--profile"] if args.profile else [])],
+                 {"BASTION_IMPORT_MAX_ROWS": str(args.rows)})
 
 
 def valid_id(n: int) -> str:

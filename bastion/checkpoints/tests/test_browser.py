@@ -93,6 +93,14 @@ def test_the_clicker_counts_normal_passes(station, make_user, phone_page, login)
     assert (tally.count, tally.entrance, tally.recorded_by) == (3, station.entrances[1], station.members[1])
 
 
+def sign_out(page) -> None:
+    """End the session the way an expiry does. Leave the console first and let its requests settle:
+    one answered after the cookies are gone would set a new CSRF cookie under the sign-in form."""
+    page.goto("about:blank")
+    page.wait_for_timeout(300)
+    page.context.clear_cookies()
+
+
 def test_readings_queued_by_one_member_are_never_sent_as_another_s(station, make_user, phone_page, login):
     page = phone_page
     first = make_user("checkpoint_member", org=station.team, person=station.members[0])
@@ -107,7 +115,7 @@ def test_readings_queued_by_one_member_are_never_sent_as_another_s(station, make
     expect(page.locator("#queue-count")).to_have_text("2")
     # when their session ends and a colleague signs in on the same tablet and records one
     page.unroute("**/api/checkpoints/readings/batch")
-    page.context.clear_cookies()
+    sign_out(page)
     login(page, second)
     page.goto(console)
     expect(page.locator("#queue-count")).to_have_text("0")
@@ -117,7 +125,7 @@ def test_readings_queued_by_one_member_are_never_sent_as_another_s(station, make
     # then only the colleague's own reading is sent, in their name
     assert [(str(r.temperature), r.measured_by) for r in Reading.objects.all()] == [("36.7", station.members[1])]
     # and when the first member signs in again, their readings go out in their own name
-    page.context.clear_cookies()
+    sign_out(page)
     login(page, first)
     with sent(page):
         page.goto(console)
